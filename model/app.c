@@ -1,0 +1,79 @@
+/*
+ * model/app.c — application traffic: a frame written by an application, the way a socket
+ * write reaches ether_output in io-pkt: served in the stack context (a request), the
+ * frame built in io-pkt's mbufs, then the output path (ether_output: if_snd, if_start).
+ *
+ * The frame: a broadcast Ethernet header (source: the interface's address, type IPv4)
+ * and a payload counting up from 0, len bytes in all.
+ */
+#include "net_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct send_req {
+	const char *ifname;
+	size_t len;
+};
+
+/* A chain holding len bytes of frame, or NULL (ENOBUFS) with nothing allocated. */
+static struct mbuf *build_frame(struct ifnet *ifp, size_t len)
+{
+	struct mbuf *top = NULL, **mp = &top, *m;
+	size_t off = 0;
+	while (off < len) {
+		size_t room;
+		int first = top == NULL;
+		int cluster = len - off > (size_t)(first ? MHLEN : MLEN);
+		m = net_mbuf_alloc(M_NOWAIT, MT_DATA, first, cluster, NULL, "application write");
+		if (!m) {
+			while (top)
+				top = net_mbuf_free(top, NULL, "application write (no mbuf)");
+			return NULL;
+		}
+		room = cluster ? MCLBYTES : (size_t)(first ? MHLEN : MLEN);
+		m->m_len = (int)(len - off < room ? len - off : room);
+		for (int i = 0; i < m->m_len; i++)
+			mtod(m, uint8_t *)[i] = (uint8_t)(off + (size_t)i);
+		off += (size_t)m->m_len;
+		*mp = m;
+		mp = &m->m_next;
+	}
+	struct ether_header *eh = mtod(top, struct ether_header *);
+	memcpy(eh->ether_dhost, etherbroadcastaddr, ETHER_ADDR_LEN);
+	memcpy(eh->ether_shost, LLADDR(ifp->if_sadl), ETHER_ADDR_LEN);
+	eh->ether_type = htons(ETHERTYPE_IP);
+	top->m_pkthdr.len = (int)len;
+	return top;
+}
+
+static int send_fn(void *arg)
+{
+	struct send_req *q = arg;
+	struct model_ifnet *r = net_if_by_name(q->ifname);
+	struct ifnet *ifp;
+	struct mbuf *m;
+	if (!r)
+		return ENXIO;
+	ifp = r->ifp;
+	if (q->len < ETHER_HDR_LEN)
+		return EINVAL;
+	if (q->len > ifp->if_mtu + ETHER_HDR_LEN)
+		return EMSGSIZE;
+	if (!(m = build_frame(ifp, q->len)))
+		return ENOBUFS;
+	return ether_output(ifp, m, NULL, NULL);
+}
+
+int model_app_send(const char *ifname, size_t len)
+{
+	struct send_req q = { ifname, len };
+	char cmd[96];
+	int rc;
+	if (!model_net.w || !ifname)
+		return ENXIO;
+	snprintf(cmd, sizeof(cmd), "write %s %zu bytes", ifname, len);
+	rc = model_stack_request(cmd, send_fn, &q);
+	sim_emit(net_w(), model_net.k.app_send, ifname, (int64_t)len, (int64_t)rc);
+	return rc;
+}

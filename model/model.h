@@ -1,0 +1,154 @@
+/*
+ * model/model.h — the io-pkt model as the harness drives it: create io-pkt in a world,
+ * serve management requests (mount, ifconfig, shutdown), send application traffic, read
+ * interface and mbuf state. The driver-facing API is in include/, not here.
+ *
+ * One model per process (like the world). Requests are served in the stack context like
+ * io-pkt's resource manager serves them: the calling simulated thread (a scenario
+ * thread) blocks, in virtual time, until the request is done.
+ *
+ * Return convention at this boundary: 0 or a POSITIVE errno, as io-pkt's utilities see
+ * it (ENXIO, EINVAL, ...), with a reason in err. A request the stack never answers (a
+ * driver that blocks the stack forever) never returns: the stall watchdog or deadlock
+ * detection of sim/ ends the run and names who waits on what.
+ */
+#ifndef PKTSIM_MODEL_H
+#define PKTSIM_MODEL_H
+
+#include "sim.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct model_if_info;
+
+struct model_config {
+	int workers;             /* io-pkt worker threads "io-pkt#0xNN"; 0 = one per CPU */
+	const char *driver_dir;  /* where a mount of "devnp-x.so" (no '/') is looked up */
+	int hz;                  /* callout ticks per second (io-pkt: 119) */
+};
+
+void model_config_defaults(struct model_config *cfg);
+
+/*
+ * Create io-pkt in w: its main thread "io-pkt main", its workers, the stack context, the
+ * mbuf pool. Call once, before sim_world_run (setup phase) or from a simulated thread.
+ * Returns 0 or a negative errno with the reason in err; nothing is left on failure.
+ */
+int model_create(sim_world *w, const struct model_config *cfg, char *err, size_t errlen);
+
+/* ---------------------------------------------- management requests (block) */
+
+/*
+ * mount -T io-pkt DRIVER OPTIONS: load the driver (dlopen), find iopkt_drvr_entry, call
+ * its entry function in the stack context (which calls dev_attach per device). DRIVER
+ * is a path or a file name looked up in driver_dir. 0 or a positive errno.
+ */
+int model_mount(const char *driver, const char *options, char *err, size_t errlen);
+
+/*
+ * ifconfig IFNAME ARGS, ARGS one of: "up", "down", "destroy", "mtu N", an IPv4 address
+ * ("10.0.0.1" or "10.0.0.1/24": brings the interface up and calls if_init), "media X".
+ * 0 or a positive errno.
+ */
+int model_ifconfig(const char *ifname, const char *args, char *err, size_t errlen);
+
+/*
+ * umount /dev/io-net/IFNAME (or just IFNAME): detach the interface's device, as
+ * "ifconfig IFNAME destroy" does. 0 or a positive errno.
+ */
+int model_umount(const char *path, char *err, size_t errlen);
+
+/*
+ * nicinfo IFNAME: the interface's state and counters, read in the stack context like
+ * io-pkt's resource manager answers it — so it waits, as the utility would, while a
+ * driver holds the stack. 0 (and *out) or a positive errno (ENXIO: no such interface).
+ */
+int model_nicinfo(const char *ifname, struct model_if_info *out, char *err, size_t errlen);
+
+/* io-pkt exits (or crashes): the shutdown hooks run, newest first, nothing else. */
+int model_shutdown(char *err, size_t errlen);
+
+/* ------------------------------------------------- application traffic */
+
+/*
+ * An application sends one frame of len bytes (a broadcast Ethernet frame with a
+ * payload pattern) through IFNAME, the way a socket write reaches ether_output: 0 when
+ * queued (if_start is called unless IFF_OACTIVE), ENETDOWN when the interface is not up
+ * (the frame is freed), ENOBUFS when if_snd is full or no mbuf is free, ENXIO when there
+ * is no such interface. From a simulated thread; may wait for the TX mutex.
+ */
+int model_app_send(const char *ifname, size_t len);
+
+/* ------------------------------------------------------------ state */
+
+struct model_if_info {
+	char name[16];
+	int exists;
+	int flags, flags_tx;     /* IFF_* as the driver left them */
+	int up, running;         /* IFF_UP, IFF_RUNNING in if_flags */
+	int oactive, running_tx; /* IFF_OACTIVE, IFF_RUNNING in if_flags_tx (the TX side) */
+	int link_state;          /* LINK_STATE_UNKNOWN/DOWN/UP */
+	char link[8];            /* "up", "down", "unknown" */
+	int mtu;
+	uint64_t ipackets, opackets, ierrors, oerrors;
+	uint64_t input_delivered;/* frames ether_input handed up */
+	uint64_t input_dropped;  /* frames ether_input dropped (interface down) */
+	int snd_len, snd_maxlen; /* if_snd */
+	uint64_t snd_drops;      /* frames dropped because if_snd was full */
+	uint64_t init_calls, stop_calls, start_calls;
+};
+
+/* 0 and *out (out->exists = 0 if there is no such interface). Any context; reads the
+ * state directly, without waiting for the stack (model_nicinfo waits). */
+int model_if_info(const char *ifname, struct model_if_info *out);
+
+struct model_mbuf_info {
+	int mbufs, clusters;     /* in use */
+	int allocs, frees;       /* since creation */
+};
+
+/* mbufs in use, all of them (owner NULL) or those allocated by one driver ("sam"). */
+int model_mbuf_info(const char *driver, struct model_mbuf_info *out);
+
+/* 1 if the driver's DLL ("devnp-sam.so" or its path) is loaded. */
+int model_driver_loaded(const char *driver);
+
+/* ------------------------------------------------- mbuf pool: limits, faults, leaks */
+
+/* Pool limits: mbufs and clusters in use at most (0 keeps a limit; defaults 8192 and
+ * 4096). Beyond them M_NOWAIT allocations fail and M_WAITOK ones in a pseudo-thread
+ * wait. 0 or -EINVAL. */
+int model_mbuf_set_limit(int mbufs, int clusters);
+
+/* Fault injection: let the next `after` allocations succeed, then fail `count` of them
+ * (count < 0: every one from then on). model_mbuf_fail(-1, 0) turns it off. Each
+ * injected failure passes through model_mbuf_fault_hit() (a place for a breakpoint). */
+void model_mbuf_fail(int after, int count);
+void model_mbuf_fault_hit(void);
+
+/* One mbuf in use, as model_mbuf_live reports it. */
+struct model_mbuf_live {
+	uint64_t seq;            /* allocation number */
+	int cluster;             /* has a cluster */
+	int len;                 /* m_len */
+	char owner[32];          /* "sam", "io-pkt" */
+	char site[320];          /* "sam_rx_mbuf+0x3c (devnp-sam.so) in sam_process_interrupt
+	                          * (process_interrupt), thread \"io-pkt#0x00\", t=1.000ms" */
+	sim_ns t;                /* when it was allocated */
+};
+
+/* Call fn for each mbuf in use (all, or those of one driver), oldest first; returns how
+ * many there are (fn may be NULL to count). Any context. */
+int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live *, void *),
+                    void *arg);
+
+/* What the driver left registered when io-pkt last unloaded its DLL ("device sam1;
+ * callout sam_monitor; ..."), into buf; returns how many items (0: a clean unload or
+ * never unloaded). */
+int model_driver_leftovers(const char *driver, char *buf, size_t n);
+
+/* Rule breaches detected so far (see include/ and docs: sleep outside the stack, ...). */
+int model_breaches(void);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * model/model_int.h — the io-pkt model's internal contract, shared by its two halves:
+ *
+ *   core  (core_int.h, stack.c, worker.c, callout.c, intr.c, sleep.c, quiesce.c,
+ *          blockop.c, nwthread.c, pthread_shim.c, qnx_shim.c):
+ *          threads, the stack context and pseudo-threads, callouts, interrupts,
+ *          ltsleep/tsleep/wakeup, delay/nic_delay, quiesce, blockop, tracked and
+ *          untracked threads, the pthread and QNX kernel calls a driver makes.
+ *   net   (net_int.h, mbuf.c, ifnet.c, ifq.c, ether.c, device.c, dll.c, request.c,
+ *          shutdown.c): mbufs, ifnet and if_snd, ether_input/output, dev_attach and
+ *          dev_detach, loading drivers (dlopen), management requests (mount, umount,
+ *          ifconfig, statistics), shutdown hooks, the scenario's "application" traffic.
+ *
+ * plus model.c and report.c (this file's functions): the one model of the process, the
+ * record of which driver function is running, and the rule-breach report.
+ *
+ * Everything here runs on simulated threads of sim/ (or in its kernel context): nothing
+ * blocks the real process, nothing reads the wall clock, nothing orders by pointer value.
+ *
+ * Drivers call io-pkt's functions without a context argument; those functions find the
+ * model in model_g. That is the one hidden global io-pkt's API forces on us.
+ */
+#ifndef PKTSIM_MODEL_INT_H
+#define PKTSIM_MODEL_INT_H
+
+#include "model.h"
+#include "sim.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+
+struct model;
+extern struct model *model_g;
+
+/* ------------------------------------------------------------ thread kinds */
+
+/* What kind of io-pkt thread a simulated thread is (iopkt-facts.md "Contexts"). */
+enum model_thread_kind {
+	MT_APP = 1,     /* outside io-pkt: the scenario, an application, a utility */
+	MT_MAIN,        /* "io-pkt main": runs blockop work */
+	MT_WORKER,      /* "io-pkt#0xNN": interrupt work; the only kind that runs the stack */
+	MT_PSEUDO,      /* a pseudo-thread of the stack context serving a request */
+	MT_TRACKED,     /* nw_pthread_create */
+	MT_UNTRACKED,   /* plain pthread_create */
+};
+
+/*
+ * The model's record of a simulated thread (sim_thread_data of its sim_thread). The
+ * driver-visible struct nw_work_thread (WTP) is embedded so WTP can point into it.
+ * Defined by core (core_int.h); net only uses the accessors below.
+ */
+struct model_thread;
+
+struct model_thread *model_thread_self(void);            /* NULL in the kernel context */
+enum model_thread_kind model_thread_kind(const struct model_thread *t);
+const char *model_thread_name(const struct model_thread *t);
+
+/*
+ * Where the calling code runs, as io-pkt's rules see it.
+ *   model_in_stack: the caller holds the stack context (proc0 or a pseudo-thread).
+ *   model_is_proc0: ... and is proc0 (a callout or the stack's own loop): may not sleep.
+ */
+int model_in_stack(void);
+int model_is_proc0(void);
+
+/* ------------------------------------------------------- the stack (core) */
+
+/*
+ * Run fn(arg) in the stack context, in a new pseudo-thread, as io-pkt serves a resource
+ * manager request; the calling thread (MT_APP, a scenario thread) blocks until fn
+ * returns and gets its return value. name labels the request in the trace and in
+ * latency records ("ifconfig sam0 up"). Blocks (virtual time).
+ */
+int model_stack_request(const char *name, int (*fn)(void *arg), void *arg);
+
+/*
+ * Ask for the stack's attention: some stack work is pending (a received frame queued by
+ * if_input, a link-state change from outside the stack). A worker takes the stack and
+ * calls model_net_stack_work. Any context, never blocks.
+ */
+void model_stack_kick(void);
+
+/* ------------------------------------------------------- hardware -> core */
+
+/*
+ * Raise IRQ line irq (0..255) as the simulated hardware does. Unmasked, the handlers
+ * attached to it (InterruptAttach/InterruptAttachEvent) run in the kernel context: at
+ * once when called from the kernel context (a timer callback of the NIC model), else
+ * as soon as the calling thread blocks. Masked (InterruptMask), the raise is held and
+ * delivered when the line is unmasked. Line SYSPAGE_ENTRY(qtime)->intr (0) is the
+ * system timer's. Any context, never blocks.
+ */
+void model_irq_raise(int irq);
+/* The mask count of line irq (0 = unmasked), -1 for a bad line. Any context. */
+int model_irq_masked(int irq);
+
+/*
+ * What the core still holds that lies in or points into [base, end) (a driver DLL about to
+ * be unloaded): pending callouts, registered interrupt entries, attached ISRs, driver
+ * threads still running. Appends "; "-separated descriptions to buf (n bytes) and returns
+ * how many. Any context.
+ */
+int model_core_leftovers(const void *base, const void *end, char *buf, size_t n);
+
+/* Address ranges [base[i], end[i]) that together make up what a driver owns: its DLL's
+ * mapping and the memory of its devices. */
+#define MODEL_RANGES_MAX 32
+struct model_ranges {
+	int n;
+	uintptr_t base[MODEL_RANGES_MAX], end[MODEL_RANGES_MAX];
+};
+void model_ranges_add(struct model_ranges *r, const void *base, const void *end);
+/* model_core_leftovers over several ranges: each object counted once, however many of
+ * its addresses (structure, function) fall in them. */
+int model_core_leftovers_in(const struct model_ranges *r, char *buf, size_t n);
+
+/* ------------------------------------------------------------ net -> core */
+
+/* Called by the stack's loop on proc0 each pass: deliver queued input frames and
+ * deferred link-state changes. Returns how many items it handled. */
+int model_net_stack_work(void);
+/* 1 if model_net_stack_work has something to do. */
+int model_net_has_work(void);
+
+/* ------------------------------------------------------- net -> core: driver calls */
+
+/*
+ * Before the core calls driver code fn(arg, ...) — a callout, process_interrupt or
+ * enable_interrupt, an ISR, a quiesce callback, a thread's function — it asks:
+ * 1 if fn may be called; 0 if fn lies in a driver DLL io-pkt has unloaded (breach
+ * "use-of-unloaded-driver") or arg points into the structure of a detached device
+ * (breach "use-after-detach"): the caller must then skip the call. fn NULL: breach
+ * "null-driver-function", 0. Any context; never blocks. (net: dll.c)
+ */
+int model_driver_callable(const char *entry, const void *fn, const void *arg);
+
+/*
+ * core, optional: run the interrupt work deferred on the thread of wtp while it held an
+ * NW_SIGLOCK (wt_intr_pending). net calls it (weakly) when wt_critical returns to 0.
+ */
+struct nw_work_thread;
+void model_intr_run_deferred(struct nw_work_thread *wtp);
+
+/* ------------------------------------------------------------ report.c */
+
+/*
+ * The driver code running now, as a stack of calls into the driver: the io-pkt entry
+ * point ("if_init", "callout", "process_interrupt", "attach", ...) and the driver
+ * function's symbol name found with dladdr ("sam_init"; "0x<offset> in devnp-x.so" when
+ * the symbol is not exported). Push before calling a driver function, pop after.
+ */
+void model_call_push(const char *entry, const void *fn);
+void model_call_pop(void);
+/* The innermost driver function running, "" if none ("sam_init (if_init)"). */
+const char *model_call_where(void);
+/* Symbol name of a driver function pointer (never a raw address). */
+const char *model_symbol_name(const void *fn, char *buf, size_t n);
+
+/*
+ * A rule of io-pkt was broken. Records a "breach" trace record (rule, message, driver
+ * function, thread) and fails the scenario: the run stops with the message
+ *   "<rule>: <message> (in <driver function>, thread <name>, t=<time>)".
+ * rule is a short stable identifier, e.g. "sleep-outside-stack", "mbuf-double-free".
+ * Returns so the caller can leave things in a defined state (e.g. refuse the call).
+ */
+void model_breach(const char *rule, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Breaches recorded so far (tests read these). */
+int model_breach_count(void);
+const char *model_breach_last(void);    /* the last message, "" if none */
+const char *model_breach_last_rule(void);
+
+/* The world the model lives in (NULL before model_create). */
+sim_world *model_world(void);
+
+/* ------------------------------------------------------------ creation */
+
+/* Each half creates its part of the model; called by model_create in this order, core
+ * first. Return 0 or a negative errno with the reason in err. */
+int model_core_create(sim_world *w, const struct model_config *cfg, char *err, size_t errlen);
+int model_net_create(sim_world *w, const struct model_config *cfg, char *err, size_t errlen);
+
+#endif

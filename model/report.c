@@ -1,0 +1,123 @@
+/*
+ * model/report.c — which driver function is running, and the report of a broken io-pkt
+ * rule ("breach"): a trace record, a message naming the rule, the driver function, the
+ * thread and the virtual time, and the end of the run.
+ */
+#define _GNU_SOURCE
+#include "model_int.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CALL_DEPTH 16
+
+struct call {
+	const char *entry;
+	char fn[96];
+};
+
+/* One stack of driver calls per simulated thread, indexed by thread id: a thread can
+ * block inside a driver call (ltsleep in if_init) while another thread calls the driver.
+ * Process-wide, like model_g (one model per process). */
+#define CALL_THREADS 1024
+
+static struct {
+	struct call calls[CALL_THREADS][CALL_DEPTH];
+	int depth[CALL_THREADS];
+	int breaches;
+	char last[1024];
+	char last_rule[64];
+	int kind_breach;
+	int kind_call;
+	sim_world *w;
+} R;
+
+static int slot(void)
+{
+	sim_world *w = model_world();
+	int id = w ? sim_thread_id(sim_thread_self(w)) : 0;
+	return id < CALL_THREADS ? id : CALL_THREADS - 1;
+}
+
+const char *model_symbol_name(const void *fn, char *buf, size_t n)
+{
+	Dl_info info;
+	if (!fn) {
+		snprintf(buf, n, "(null)");
+		return buf;
+	}
+	if (dladdr(fn, &info) && info.dli_sname && info.dli_saddr == fn) {
+		snprintf(buf, n, "%s", info.dli_sname);
+		return buf;
+	}
+	if (dladdr(fn, &info) && info.dli_fname) {
+		const char *base = strrchr(info.dli_fname, '/');
+		/* an offset inside the object: stable for a given build, not an address */
+		snprintf(buf, n, "0x%lx in %s", (unsigned long)((const char *)fn - (const char *)info.dli_fbase),
+		         base ? base + 1 : info.dli_fname);
+		return buf;
+	}
+	snprintf(buf, n, "(unknown function)");
+	return buf;
+}
+
+void model_call_push(const char *entry, const void *fn)
+{
+	int s = slot(), d = R.depth[s];
+	if (d < CALL_DEPTH) {
+		R.calls[s][d].entry = entry;
+		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
+	}
+	R.depth[s] = d + 1;
+}
+
+void model_call_pop(void)
+{
+	int s = slot();
+	if (R.depth[s] > 0)
+		R.depth[s]--;
+}
+
+const char *model_call_where(void)
+{
+	static char buf[160];
+	int s = slot(), d = R.depth[s];
+	if (d == 0)
+		return "";
+	if (d > CALL_DEPTH)
+		d = CALL_DEPTH;
+	snprintf(buf, sizeof(buf), "%s (%s)", R.calls[s][d - 1].fn, R.calls[s][d - 1].entry);
+	return buf;
+}
+
+void model_breach(const char *rule, const char *fmt, ...)
+{
+	sim_world *w = model_world();
+	char msg[600], when[32];
+	const char *where = model_call_where();
+	struct model_thread *t = model_thread_self();
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sim_format_ns(w ? sim_now(w) : 0, when, sizeof(when));
+	snprintf(R.last, sizeof(R.last), "%s: %s (in %s, thread \"%s\", t=%s)", rule, msg,
+	         where[0] ? where : "no driver function", t ? model_thread_name(t) : "kernel",
+	         when);
+	snprintf(R.last_rule, sizeof(R.last_rule), "%s", rule);
+	R.breaches++;
+	if (!w)
+		return;
+	if (R.w != w) {
+		R.w = w;
+		R.kind_breach = sim_trace_kind(w, "breach", "sss");
+	}
+	sim_emit(w, R.kind_breach, rule, msg, where);
+	sim_world_stop(w, R.last);
+}
+
+int model_breach_count(void) { return R.breaches; }
+const char *model_breach_last(void) { return R.last; }
+const char *model_breach_last_rule(void) { return R.last_rule; }
+int model_breaches(void) { return R.breaches; }
