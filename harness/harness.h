@@ -37,6 +37,8 @@ enum harness_exit {
 #define HARNESS_DEFAULT_MAX_INSTRUCTIONS 200000000ULL
 #define HARNESS_DEFAULT_MAX_MEMORY (1ULL << 30)
 #define HARNESS_HOOK_STEP 1000 /* the instruction hook runs every this many instructions */
+#define HARNESS_DEFAULT_DRIVER "sam" /* the driver under test unless --driver says otherwise */
+#define HARNESS_OPT_PATH_MAX 400     /* --driver/--driver-dir: recorded in the trace header */
 
 /* ------------------------------------------------------------ options (options.c) */
 
@@ -49,6 +51,11 @@ struct harness_opts {
 	const char *out_dir;
 	uint64_t max_instructions; /* Lua instruction limit over all Lua threads */
 	uint64_t max_memory;       /* bytes the scenario's Lua state may hold */
+	const char *driver;        /* --driver: NAME (devnp-NAME.so) or a path; NULL: "sam" */
+	const char *driver_dir;    /* --driver-dir: where devnp-*.so are looked up; NULL: the
+	                            * build's drivers folder (PKTSIM_DRIVER_DIR) */
+	char driver_buf[HARNESS_OPT_PATH_MAX + 1];     /* storage when parsed from a trace */
+	char driver_dir_buf[HARNESS_OPT_PATH_MAX + 1];
 };
 
 void harness_opts_defaults(struct harness_opts *o);
@@ -139,7 +146,7 @@ struct harness_scn {
 	int report_fd;
 	size_t lua_mem;              /* bytes the Lua state holds (capped) */
 	char trace_path[PATH_MAX];
-	char options[256];
+	char options[1024];        /* harness_opts_format: the trace header's options field */
 	uint64_t instructions;     /* Lua instructions run so far (in HARNESS_HOOK_STEP steps) */
 	int nfailed;               /* expectations failed */
 	int input_error;           /* a Lua error: the scenario is broken, not failed */
@@ -149,6 +156,7 @@ struct harness_scn {
 	int64_t next_object_id;    /* deterministic ids for tostring of tables, functions */
 	int max_thread_id;         /* largest id of a thread spawned from Lua */
 	int aborting;              /* harness_abort raised, not yet back at harness_pcall */
+	int iopkt_created;         /* sys:iopkt{} has created the io-pkt model */
 };
 
 /*
@@ -241,6 +249,12 @@ void harness_lua_sys_methods(struct lua_State *L, const struct luaL_Reg *methods
 
 /* lua_sync.c: sys:waitq, sys:mutex, sys:timer, sys:random. */
 int harness_lua_sync_open(struct lua_State *L);
+
+/* lua_model.c: sys:iopkt{} and the io-pkt handle (mount, ifconfig, send, info, ...),
+ * the global driver(). */
+int harness_lua_model_open(struct lua_State *L);
+/* The symbolic name of a positive errno ("ENXIO"); "E<n>" for one it does not know. */
+const char *harness_errno_name(int e);
 
 /* lua_expect.c: expect, expect_eq, log. */
 int harness_lua_expect_open(struct lua_State *L);

@@ -14,6 +14,8 @@
 
 #define KEY_MAX_INSTRUCTIONS "max-instructions"
 #define KEY_MAX_MEMORY "max-memory"
+#define KEY_DRIVER "driver"
+#define KEY_DRIVER_DIR "driver-dir"
 
 /* Fill o with the defaults: no seed override, traces under pktsim-out, the default
  * instruction limit. */
@@ -42,11 +44,63 @@ int harness_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* The options that change a run, as key=value words for the trace header. */
+/* Append " key=value" to buf (length *len of n), the value percent-encoded where it holds
+ * a space, a control character or '%', so that a path stays one word. */
+static void put_word(char *buf, size_t n, size_t *len, const char *key, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t l = *len;
+	l += (size_t)snprintf(buf + l, l < n ? n - l : 0, " %s=", key);
+	for (const unsigned char *p = (const unsigned char *)value; *p && l + 4 < n; p++) {
+		if (*p <= ' ' || *p == '%' || *p == 0x7f) {
+			buf[l++] = '%';
+			buf[l++] = hex[*p >> 4];
+			buf[l++] = hex[*p & 15];
+		} else {
+			buf[l++] = (char)*p;
+		}
+	}
+	if (l < n)
+		buf[l] = 0;
+	*len = l;
+}
+
+/* Decode a value written by put_word into out (size n); -EINVAL for a bad escape or one
+ * too long. */
+static int get_value(const char *v, char *out, size_t n)
+{
+	size_t l = 0;
+	for (; *v; v++) {
+		unsigned c = (unsigned char)*v;
+		if (c == '%') {
+			unsigned hi, lo;
+			if (!isxdigit((unsigned char)v[1]) || !isxdigit((unsigned char)v[2]))
+				return -EINVAL;
+			hi = (unsigned)(isdigit((unsigned char)v[1]) ? v[1] - '0' : (v[1] | 0x20) - 'a' + 10);
+			lo = (unsigned)(isdigit((unsigned char)v[2]) ? v[2] - '0' : (v[2] | 0x20) - 'a' + 10);
+			c = hi << 4 | lo;
+			v += 2;
+		}
+		if (l + 1 >= n)
+			return -EINVAL;
+		out[l++] = (char)c;
+	}
+	out[l] = 0;
+	return 0;
+}
+
+/* The options that change a run, as key=value words for the trace header. The driver
+ * under test is always recorded (its default could change); the driver folder only when
+ * given, because the default is the folder of the build that replays. */
 const char *harness_opts_format(const struct harness_opts *o, char *buf, size_t n)
 {
+	size_t len;
 	snprintf(buf, n, KEY_MAX_INSTRUCTIONS "=%llu " KEY_MAX_MEMORY "=%llu",
 	         (unsigned long long)o->max_instructions, (unsigned long long)o->max_memory);
+	len = strlen(buf);
+	put_word(buf, n, &len, KEY_DRIVER, o->driver ? o->driver : HARNESS_DEFAULT_DRIVER);
+	if (o->driver_dir)
+		put_word(buf, n, &len, KEY_DRIVER_DIR, o->driver_dir);
 	return buf;
 }
 
@@ -59,7 +113,7 @@ static int is_key(const char *word, const char *eq, const char *key)
 static int opts_apply(const char *word, size_t len, struct harness_opts *o, char *err,
                       size_t errlen)
 {
-	char buf[128];
+	char buf[3 * HARNESS_OPT_PATH_MAX + 32];
 	const char *eq;
 	uint64_t v;
 	if (len >= sizeof(buf)) {
@@ -84,9 +138,22 @@ static int opts_apply(const char *word, size_t len, struct harness_opts *o, char
 			o->max_instructions = v;
 		return 0;
 	}
+	if (is_key(buf, eq, KEY_DRIVER) || is_key(buf, eq, KEY_DRIVER_DIR)) {
+		int drv = is_key(buf, eq, KEY_DRIVER);
+		char *out = drv ? o->driver_buf : o->driver_dir_buf;
+		if (get_value(eq + 1, out, sizeof(o->driver_buf)) || !out[0]) {
+			sim_errf(err, errlen, "option %.*s: bad or empty value", (int)(eq - buf), buf);
+			return -EINVAL;
+		}
+		if (drv)
+			o->driver = out;
+		else
+			o->driver_dir = out;
+		return 0;
+	}
 	sim_errf(err, errlen,
-	     "unknown option \"%s\" (this pktsim knows: " KEY_MAX_INSTRUCTIONS ", " KEY_MAX_MEMORY ")",
-	     buf);
+	     "unknown option \"%s\" (this pktsim knows: " KEY_MAX_INSTRUCTIONS ", " KEY_MAX_MEMORY
+	     ", " KEY_DRIVER ", " KEY_DRIVER_DIR ")", buf);
 	return -EINVAL;
 }
 

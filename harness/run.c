@@ -11,12 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef PKTSIM_DRIVER_DIR
+#define PKTSIM_DRIVER_DIR "drivers"
+#endif
+
 /* The help text of `pktsim run`. */
 void harness_run_usage(FILE *f)
 {
 	fprintf(f,
 	"usage: pktsim run FILE.lua... [--seed N] [--trace PATH] [--out DIR]\n"
 	"                  [--max-instructions N] [--max-memory BYTES] [--quiet]\n"
+	"                  [--driver NAME|PATH] [--driver-dir DIR]\n"
 	"\n"
 	"Run each scenario in its own process, in virtual time, and print its verdict:\n"
 	"  PASS|FAIL|ERROR|CRASH FILE  vtime=... events=... digest=... wall=...\n"
@@ -34,6 +39,13 @@ void harness_run_usage(FILE *f)
 	"  --max-memory BYTES\n"
 	"                    cap the memory of the scenario's Lua state (default 1 GiB;\n"
 	"                    going over is Lua's \"not enough memory\" error, exit code 2)\n"
+	"  --driver NAME|PATH\n"
+	"                    the driver under test, what the scenario's driver() returns:\n"
+	"                    NAME means devnp-NAME.so in the driver folder; a path (with a\n"
+	"                    '/') or a .so name is used as it is (default: sam). Recorded in\n"
+	"                    the trace, so replay loads the same driver\n"
+	"  --driver-dir DIR  where devnp-*.so names are looked up (default: the drivers\n"
+	"                    folder of this build, %s)\n"
 	"  --quiet           print only the scenarios that did not pass\n"
 	"  --help            this text\n"
 	"\n"
@@ -44,7 +56,7 @@ void harness_run_usage(FILE *f)
 	"     instruction limit)\n"
 	"  4  a scenario process crashed (killed by a signal)\n"
 	"  5  internal error\n",
-	(unsigned long long)HARNESS_DEFAULT_MAX_INSTRUCTIONS);
+	(unsigned long long)HARNESS_DEFAULT_MAX_INSTRUCTIONS, PKTSIM_DRIVER_DIR);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -72,6 +84,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 		{ "max-instructions", required_argument, NULL, 'm' },
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "driver", required_argument, NULL, 'd' },
+		{ "driver-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,6 +115,18 @@ static int parse(int argc, char **argv, struct run_args *a)
 				                   optarg);
 			break;
 		case 'q': a->quiet = 1; break;
+		case 'd':
+		case 'D':
+			if (!*optarg || strlen(optarg) > HARNESS_OPT_PATH_MAX)
+				return usage_error(c == 'd' ? "--driver wants a name or a path of at most 400 "
+				                              "bytes, not \"%s\""
+				                            : "--driver-dir wants a folder of at most 400 bytes, "
+				                              "not \"%s\"", optarg);
+			if (c == 'd')
+				a->opts.driver = optarg;
+			else
+				a->opts.driver_dir = optarg;
+			break;
 		case 'h': harness_run_usage(stdout); return HX_OK;
 		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option %s", argv[optind - 1]);

@@ -216,6 +216,7 @@ static int open_all(lua_State *L)
 	harness_sandbox_open(L);
 	harness_lua_sim_open(L);
 	harness_lua_sync_open(L);
+	harness_lua_model_open(L);
 	harness_lua_expect_open(L);
 	return 0;
 }
@@ -291,9 +292,14 @@ static int verdict(struct harness_scn *s, enum sim_end end)
 		status = "pass";
 		code = HX_OK;
 	}
-	/* the end message says why the run stopped, unless a message here says it already */
+	/* the end message says why the run stopped, unless a message here says it already
+	 * (a failed expectation stops the run with its own message; a rule breach of the
+	 * model stops it with one the scenario's messages do not hold, even when at_end
+	 * expectations failed afterwards) */
+	const char *why = s->w ? sim_world_end_message(s->w) : "";
+	if (code == HX_FAIL && s->nfailed && why[0] && !strstr(s->msgs, why))
+		harness_report_msg(s->report_fd, why);
 	if (code == HX_FAIL && !s->nfailed) {
-		const char *why = s->w ? sim_world_end_message(s->w) : "";
 		char where[4096];
 		if (why[0])
 			harness_report_msg(s->report_fd, why);
