@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The level of the scenario's log() records: syslog's LOG_INFO, as a driver's
+ * log(LOG_INFO, ...) would write it (the "log" kind is shared with io-pkt's log()). */
+#define HARNESS_LOG_LEVEL 6
+
 /* Record the failure described by what (at the caller's place and time) and stop. */
 static int expect_failed(lua_State *L, const char *what)
 {
@@ -79,7 +83,7 @@ static int l_log(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	sim_emit(w, s->kind_log, lua_tostring(L, -1));
+	sim_emit(w, s->kind_log, (int64_t)HARNESS_LOG_LEVEL, lua_tostring(L, -1));
 	return 0;
 }
 

@@ -100,7 +100,9 @@ int harness_world_create(struct harness_scn *s, struct sim_config *cfg, char *er
 	}
 	harness_report(s->report_fd, "seed", "%" PRIu64, cfg->seed);
 	harness_report(s->report_fd, "trace", "%s", s->trace_path);
-	s->kind_log = sim_trace_kind(s->w, "log", "s");
+	/* One "log" kind for the scenario's log() and io-pkt's (model/klog.c: drivers'
+	 * log()): same name, so the same signature, level first. */
+	s->kind_log = sim_trace_kind(s->w, "log", "is");
 	s->kind_expect_fail = sim_trace_kind(s->w, "expect_fail", "s");
 	s->kind_lua_error = sim_trace_kind(s->w, "lua_error", "s");
 	return 0;

@@ -13,9 +13,18 @@
 int sim_trace_kind(sim_world *w, const char *name, const char *sig)
 {
 	struct sim_kind *k;
-	for (int i = 0; i < w->nkinds; i++)
-		if (!strcmp(w->kinds[i].name, name))
-			return i;
+	for (int i = 0; i < w->nkinds; i++) {
+		if (strcmp(w->kinds[i].name, name))
+			continue;
+		if (strcmp(w->kinds[i].sig, sig)) {
+			/* two layers mean different records by one name: every reader would
+			 * decode one of them wrongly */
+			fprintf(stderr, "pktsim: bug: trace kind \"%s\" registered as \"%s\" and "
+			        "again as \"%s\"\n", name, w->kinds[i].sig, sig);
+			abort();
+		}
+		return i;
+	}
 	if (w->nkinds == SIM_MAX_KINDS || strlen(sig) > SIM_TRACE_MAX_ARGS ||
 	    strspn(sig, "is") != strlen(sig)) {
 		fprintf(stderr, "pktsim: bug: cannot register trace kind \"%s\" (sig \"%s\")\n", name,

@@ -268,7 +268,8 @@ struct sim_record {
  * Event kinds are registered by name (with an argument signature such as "isi": int,
  * string, int) and numbered in registration order; the definition goes into the stream
  * before the first record of that kind, so a trace file describes itself. Returns the
- * kind number; registering an existing name returns its number.
+ * kind number; registering an existing name returns its number (with another signature:
+ * a bug, the process aborts).
  */
 int sim_trace_kind(sim_world *w, const char *name, const char *sig);
 
