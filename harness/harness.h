@@ -253,6 +253,13 @@ int harness_lua_sync_open(struct lua_State *L);
 /* lua_model.c: sys:iopkt{} and the io-pkt handle (mount, ifconfig, send, info, ...),
  * the global driver(). */
 int harness_lua_model_open(struct lua_State *L);
+/* The metatable name of the io-pkt handle (lua_model.c's class; lua_nic.c adds to it). */
+#define HARNESS_MT_IOPKT "pktsim.iopkt"
+
+/* lua_nic.c: the NIC hardware as methods of the io-pkt handle (io:nic{}, io:wire,
+ * io:loopback, io:peer, io:link, io:speed, io:fault, io:nic_stats). Called by
+ * harness_lua_model_open once its class exists. */
+int harness_lua_nic_open(struct lua_State *L);
 /* The symbolic name of a positive errno ("ENXIO"); "E<n>" for one it does not know. */
 const char *harness_errno_name(int e);
 

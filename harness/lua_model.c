@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define MT_IOPKT "pktsim.iopkt"
+#define MT_IOPKT HARNESS_MT_IOPKT
 
 #ifndef PKTSIM_DRIVER_DIR
 #define PKTSIM_DRIVER_DIR "drivers"
@@ -418,6 +418,7 @@ int harness_lua_model_open(lua_State *L)
 	};
 	harness_lua_sys_methods(L, sys_methods);
 	harness_lua_class(L, MT_IOPKT, io_methods, io_tostring);
+	harness_lua_nic_open(L); /* the NIC hardware's methods on the same handle */
 	lua_pushcfunction(L, l_driver);
 	lua_setglobal(L, "driver");
 	return 0;

@@ -235,12 +235,14 @@ int net_dll_open(const char *path, struct net_dll **out, struct _iopkt_drvr_entr
 	*entry = dlsym(h, "iopkt_drvr_entry");
 	if (!*entry) {
 		dlclose(h);
+		model_dladdr_flush();
 		sim_errf(err, errlen, "%s has no iopkt_drvr_entry symbol: not an io-pkt driver", path);
 		return ENXIO;
 	}
 	if ((*entry)->version != IOPKT_VERSION || !(*entry)->drvr_init) {
 		int v = (*entry)->version;
 		dlclose(h);
+		model_dladdr_flush();
 		sim_errf(err, errlen, "driver variant mismatch: %s has iopkt_drvr_entry version %d "
 		         "(io-pkt wants %d)%s", path, v, IOPKT_VERSION,
 		         v == IOPKT_VERSION ? " and no drvr_init" : "");
@@ -278,6 +280,7 @@ static void dll_dlclose_bop(void *arg)
 {
 	struct net_dll *d = arg;
 	dlclose(d->handle);
+	model_dladdr_flush();
 }
 
 /* What of d is still registered; descriptions into d->leftovers. */

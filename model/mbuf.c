@@ -73,12 +73,12 @@ void net_site_fill(struct net_site *s, const void *ra)
 {
 	struct model_thread *t = model_thread_self();
 	struct net_dll *d = ra ? net_dll_of(ra) : NULL;
-	Dl_info info;
+	struct model_sym info;
 
 	snprintf(s->owner, sizeof(s->owner), "%s", d ? d->name : NET_IO_PKT);
 	if (!ra) {
 		snprintf(s->code, sizeof(s->code), "io-pkt");
-	} else if (dladdr(ra, &info) && info.dli_sname) {
+	} else if (model_dladdr(ra, &info) && info.dli_sname) {
 		const char *f = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
 		snprintf(s->code, sizeof(s->code), "%s+0x%lx (%s)", info.dli_sname,
 		         (unsigned long)((const char *)ra - (const char *)info.dli_saddr),
@@ -455,6 +455,8 @@ struct mbuf *net_mbuf_free(struct mbuf *m, const void *ra, const char *api)
 	}
 	next = m->m_next;
 	net_site_fill(&r->freed, ra);
+	if (r->dma_refs)
+		nic_dma_mbuf_freed(r);  /* the NIC still owns it: noted for its DMA check */
 	live_unlink(r);
 	r->live = 0;
 	o = owner_get(r->alloc.owner);
@@ -538,4 +540,125 @@ int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live 
 		fn(&l, arg);
 	}
 	return n;
+}
+
+/* ============================================================ for the NIC model
+ *
+ * model/nic_dma.c checks, when the simulated NIC reads or writes a buffer by DMA, that the
+ * buffer still belongs to the allocation it was handed with. It needs to go from an address
+ * to the record around it quickly (once per descriptor): a sorted index of the slabs, kept
+ * here because the slabs are this file's. Sorting by address only serves the search; no
+ * output ever depends on the order. Devices see the slabs at bus addresses given by their
+ * creation order (net_mbuf_bus_of), never at host addresses, so nothing traced depends on
+ * where the C library put them.
+ */
+
+static struct {
+	uintptr_t *base;            /* slab start addresses, ascending */
+	int *idx;                   /* ... and each one's creation index */
+	int n, cap;                 /* slabs indexed (== P.nslabs once up to date) */
+	int last;                   /* the last slab found */
+} SX;
+
+_Static_assert(sizeof(struct net_mrec) * NET_MBUF_SLAB <= NET_MBUF_BUS_STRIDE,
+               "a slab must fit its bus window");
+
+static void slab_index_update(void)
+{
+	if (SX.n > P.nslabs)     /* the pool was created again (net_mbuf_init) */
+		memset(&SX, 0, sizeof(SX));
+	while (SX.n < P.nslabs) {
+		uintptr_t b = (uintptr_t)P.slabs[SX.n];
+		int i;
+		if (SX.n == SX.cap) {
+			int cap = SX.cap ? SX.cap * 2 : 64;
+			uintptr_t *nb = sim_alloc(net_w(), sizeof(*nb) * (size_t)cap);
+			int *ni = sim_alloc(net_w(), sizeof(*ni) * (size_t)cap);
+			if (SX.base) {
+				memcpy(nb, SX.base, sizeof(*nb) * (size_t)SX.n);
+				memcpy(ni, SX.idx, sizeof(*ni) * (size_t)SX.n);
+				sim_free(net_w(), SX.base, sizeof(*nb) * (size_t)SX.cap);
+				sim_free(net_w(), SX.idx, sizeof(*ni) * (size_t)SX.cap);
+			}
+			SX.base = nb;
+			SX.idx = ni;
+			SX.cap = cap;
+		}
+		for (i = SX.n; i > 0 && SX.base[i - 1] > b; i--) {
+			SX.base[i] = SX.base[i - 1];
+			SX.idx[i] = SX.idx[i - 1];
+		}
+		SX.base[i] = b;
+		SX.idx[i] = SX.n;
+		SX.n++;
+	}
+}
+
+/* The index (in SX) of the slab holding a, or -1. */
+static int slab_find(uintptr_t a)
+{
+	const size_t slab = sizeof(struct net_mrec) * NET_MBUF_SLAB;
+	int s = -1, l = 0, h;
+	if (SX.n != P.nslabs)
+		slab_index_update();
+	if (SX.n && a >= SX.base[SX.last] && a < SX.base[SX.last] + slab)
+		return SX.last;
+	h = SX.n - 1;
+	while (l <= h) {  /* the last slab starting at or below a */
+		int m = (l + h) / 2;
+		if (SX.base[m] <= a)
+			s = m, l = m + 1;
+		else
+			h = m - 1;
+	}
+	if (s < 0 || a >= SX.base[s] + slab)
+		return -1;
+	SX.last = s;
+	return s;
+}
+
+uint64_t net_mbuf_bus_of(const void *p)
+{
+	int s = slab_find((uintptr_t)p);
+	if (s < 0)
+		return 0;
+	return NET_MBUF_BUS + (uint64_t)SX.idx[s] * NET_MBUF_BUS_STRIDE + ((uintptr_t)p - SX.base[s]);
+}
+
+void *net_mbuf_host_of(uint64_t bus)
+{
+	uint64_t k, off;
+	if (bus < NET_MBUF_BUS)
+		return NULL;
+	k = (bus - NET_MBUF_BUS) / NET_MBUF_BUS_STRIDE;
+	off = (bus - NET_MBUF_BUS) % NET_MBUF_BUS_STRIDE;
+	if (k >= (uint64_t)P.nslabs || off >= sizeof(struct net_mrec) * NET_MBUF_SLAB)
+		return NULL;
+	return (char *)P.slabs[k] + off;
+}
+
+struct net_mrec *net_mbuf_rec_at(const void *p, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct net_mrec *r;
+	int s = slab_find(a);
+	if (s < 0)
+		return NULL;
+	r = (struct net_mrec *)(SX.base[s] + (a - SX.base[s]) / sizeof(struct net_mrec) *
+	                                         sizeof(struct net_mrec));
+	if (!r->seq)
+		return NULL;             /* never allocated */
+	if (a >= (uintptr_t)r->cluster && a < (uintptr_t)r->cluster + MCLBYTES) {
+		if (r->live && !r->has_cluster)
+			return NULL;         /* the mbuf has no cluster: not its buffer */
+		*lo = (uintptr_t)r->cluster;
+		*hi = *lo + MCLBYTES;
+		return r;
+	}
+	if (a >= (uintptr_t)&r->m.M_dat && a < (uintptr_t)(&r->m + 1)) {
+		*lo = (uintptr_t)&r->m.M_dat;
+		*hi = (uintptr_t)(&r->m + 1);
+		return r;
+	}
+	return NULL;
 }

@@ -148,6 +148,75 @@ int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live 
  * never unloaded). */
 int model_driver_leftovers(const char *driver, char *buf, size_t n);
 
+/* ------------------------------------------------------- NIC hardware (simnic) */
+
+/*
+ * simnic units: pktsim's simulated Ethernet controllers (<hw/simnic.h>, docs/simnic.md).
+ * A unit sits on the simulated PCI bus (a driver finds it with pci_attach_device by
+ * vendor/device id, in creation order), has its registers behind mmap_device_io, its own
+ * IRQ line, and a PHY. Creation from the setup phase or a simulated thread; every other
+ * call from any context. Units are numbered 0, 1, ... in creation order.
+ */
+struct model_nic_config {
+	int speed_mbps;          /* 10, 100, 1000 (default) or 10000 */
+	int full_duplex;         /* default 1 */
+	int link_up;             /* cable plugged at start (default 1, once a peer exists) */
+	sim_ns reg_read_ns;      /* cost of a register read (default 1 us) */
+	sim_ns reg_write_ns;     /* cost of a (posted) register write (default 50 ns) */
+	sim_ns dma_latency_ns;   /* descriptor fetch / write-back latency (default 500 ns) */
+	uint8_t mac[6];          /* station address; all zero: 02:50:53:00:00:<unit> */
+};
+
+void model_nic_config_defaults(struct model_nic_config *cfg);
+/* Returns the unit number (>= 0) or a negative errno with the reason in err. */
+int model_nic_create(const struct model_nic_config *cfg, char *err, size_t errlen);
+
+/* The cable: connect two units, plug a unit into itself, or give it a traffic peer. */
+int model_wire_connect(int nic_a, int nic_b);
+int model_wire_loopback(int nic);
+/* The cable's propagation delay for nic's link (default 0). */
+int model_wire_delay(int nic, sim_ns delay);
+
+/* A traffic source/sink peer at the far end of a unit's cable. */
+struct model_traffic {
+	double rate_fps;         /* frames per second offered (0: as fast as the link allows) */
+	int64_t count;           /* frames to send (0: none, only sink) */
+	const int *sizes;        /* frame sizes in bytes (60..9018, no CRC), used in turn */
+	int nsizes;
+	int broadcast;           /* 1: broadcast destination; 0: the unit's station address */
+};
+/* Attach a peer to nic: it sends t->count frames into nic (with a sequence number and a
+ * checked payload pattern) and receives and checks every frame nic transmits. */
+int model_wire_peer(int nic, const struct model_traffic *t, char *err, size_t errlen);
+
+/* Pull (up = 0) or plug (1) the cable; change speed/duplex (the PHY renegotiates). */
+int model_nic_link(int nic, int up);
+int model_nic_speed(int nic, int mbps, int full_duplex);
+
+/*
+ * Fault knobs, each traced: "tx_desc_exhaust" (the NIC stops taking TX descriptors for
+ * duration), "rx_starve" (RX descriptors are ignored: frames are missed), "dma_stall" (no
+ * DMA for duration), "tx_hang" (TX never completes until reset), "link_flap" (count
+ * pull/plug cycles, period duration each), "spurious_irq" (count interrupts with no cause),
+ * "corrupt" (the next count frames received get a bad CRC), "corrupt_tx" (the next count
+ * frames the unit sends reach the far end with a bad CRC). 0 or a negative errno.
+ */
+int model_nic_fault(int nic, const char *fault, sim_ns duration, int64_t count, char *err,
+                    size_t errlen);
+
+struct model_nic_stats {
+	int exists;
+	int link_up, speed_mbps, full_duplex;
+	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes;
+	uint64_t rx_missed, rx_crc_errors, tx_dropped;
+	uint64_t irqs_raised, irqs_held_masked, spurious_irqs;
+	uint64_t dma_errors;     /* DMA to memory the driver no longer owns (reported) */
+	/* the peer's end-to-end view */
+	uint64_t peer_sent, peer_received, peer_corrupted, peer_duplicated, peer_reordered,
+		peer_lost;
+};
+int model_nic_stats(int nic, struct model_nic_stats *out);
+
 /* Rule breaches detected so far (see include/ and docs: sleep outside the stack, ...). */
 int model_breaches(void);
 

@@ -153,6 +153,19 @@ void model_call_push(const char *entry, const void *fn);
 void model_call_pop(void);
 /* The innermost driver function running, "" if none ("sam_init (if_init)"). */
 const char *model_call_where(void);
+/*
+ * dladdr() through a cache keyed by address (interrupts, callouts and mbuf sites ask for
+ * the same few addresses millions of times). 1 and *info, or 0. Any code that dlclose()s
+ * must call model_dladdr_flush() after, since another object may then map there.
+ * info's strings stay valid while the object stays loaded.
+ */
+struct model_sym {
+	const char *dli_fname, *dli_sname; /* object file and symbol (NULL if none) */
+	void *dli_fbase, *dli_saddr;       /* their start addresses */
+};
+int model_dladdr(const void *addr, struct model_sym *info);
+void model_dladdr_flush(void);
+
 /* Symbol name of a driver function pointer (never a raw address). */
 const char *model_symbol_name(const void *fn, char *buf, size_t n);
 

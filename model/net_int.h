@@ -60,6 +60,7 @@ struct net_mrec {
 	int live;                    /* 1 while allocated */
 	uint64_t seq;                /* allocation number (1, 2, ...), 0 never allocated */
 	int has_cluster;
+	int dma_refs;                /* NIC model: descriptors holding its buffer (nic_dma.c) */
 	struct net_site alloc, freed;
 	struct net_mrec *prev_live, *next_live; /* live list, allocation order */
 	struct net_mrec *next_q;     /* quarantine FIFO */
@@ -97,6 +98,24 @@ int net_mbuf_thread_ok(const char *api);
 /* Scan the quarantine for freed mbufs written after their free. Returns how many. */
 int net_mbuf_check_quarantine(void);
 void net_mbuf_init(void);
+
+/* --- for the NIC model's DMA checks (model/nic_dma.c; section at the end of mbuf.c) --- */
+
+/* The record whose data lies at p (its internal data area, or its cluster if it has one)
+ * and that area's extent [*lo, *hi); NULL if p is not in an mbuf's data. Freed records are
+ * returned too (check live/seq). Any context; O(log slabs). */
+struct net_mrec *net_mbuf_rec_at(const void *p, uintptr_t *lo, uintptr_t *hi);
+/* Bus addresses of mbuf memory: slab k (creation order) is seen by devices at
+ * NET_MBUF_BUS + k * NET_MBUF_BUS_STRIDE, so bus addresses are the same from run to run.
+ * net_mbuf_bus_of: p's bus address, 0 if p is not in the pool's slabs; net_mbuf_host_of:
+ * the reverse, NULL if bus is no slab's. */
+#define NET_MBUF_BUS 0x0000000800000000ull
+#define NET_MBUF_BUS_STRIDE 0x100000ull
+uint64_t net_mbuf_bus_of(const void *p);
+void *net_mbuf_host_of(uint64_t bus);
+/* net_mbuf_free calls this for a record with dma_refs > 0, after filling r->freed: the NIC
+ * still holds a descriptor pointing into it (model/nic_dma.c). */
+void nic_dma_mbuf_freed(struct net_mrec *r);
 
 /* ------------------------------------------------------------ DLLs (dll.c) */
 

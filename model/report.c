@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #define CALL_DEPTH 16
@@ -40,18 +41,55 @@ static int slot(void)
 	return id < CALL_THREADS ? id : CALL_THREADS - 1;
 }
 
+/* Open addressing over the address bits; never iterated, so its order does not matter. */
+#define DL_CACHE 4096
+static struct dl_slot {
+	const void *addr;
+	int ok;
+	struct model_sym info;
+} dl_cache[DL_CACHE];
+
+int model_dladdr(const void *addr, struct model_sym *info)
+{
+	uintptr_t h = ((uintptr_t)addr >> 3) * 0x9e3779b97f4a7c15ULL;
+	for (int probe = 0; probe < 8; probe++) {
+		struct dl_slot *s = &dl_cache[((h >> 52) + (uintptr_t)probe) & (DL_CACHE - 1)];
+		if (s->addr == addr) {
+			*info = s->info;
+			return s->ok;
+		}
+		if (!s->addr || probe == 7) {
+			Dl_info d;
+			s->addr = addr;
+			s->ok = dladdr(addr, &d) != 0;
+			s->info.dli_fname = s->ok ? d.dli_fname : NULL;
+			s->info.dli_sname = s->ok ? d.dli_sname : NULL;
+			s->info.dli_fbase = s->ok ? d.dli_fbase : NULL;
+			s->info.dli_saddr = s->ok ? d.dli_saddr : NULL;
+			*info = s->info;
+			return s->ok;
+		}
+	}
+	return 0;
+}
+
+void model_dladdr_flush(void)
+{
+	memset(dl_cache, 0, sizeof(dl_cache));
+}
+
 const char *model_symbol_name(const void *fn, char *buf, size_t n)
 {
-	Dl_info info;
+	struct model_sym info;
 	if (!fn) {
 		snprintf(buf, n, "(null)");
 		return buf;
 	}
-	if (dladdr(fn, &info) && info.dli_sname && info.dli_saddr == fn) {
+	if (model_dladdr(fn, &info) && info.dli_sname && info.dli_saddr == fn) {
 		snprintf(buf, n, "%s", info.dli_sname);
 		return buf;
 	}
-	if (dladdr(fn, &info) && info.dli_fname) {
+	if (model_dladdr(fn, &info) && info.dli_fname) {
 		const char *base = strrchr(info.dli_fname, '/');
 		/* an offset inside the object: stable for a given build, not an address */
 		snprintf(buf, n, "0x%lx in %s", (unsigned long)((const char *)fn - (const char *)info.dli_fbase),
