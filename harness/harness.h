@@ -45,6 +45,8 @@ enum harness_exit {
 /* How to run one scenario: copied into its child by fork. Strings are borrowed. */
 struct harness_opts {
 	const char *scenario;      /* path as given: also the Lua chunk name and trace header */
+	const char *scenario_name; /* replay --scenario: the name the recording used, for the
+	                            * chunk name and header (NULL: scenario) */
 	int seed_set;              /* 1: seed overrides system{seed=...} */
 	uint64_t seed;
 	const char *trace_path;    /* the trace file, or NULL: <out_dir>/traces/<name>.seed<N>.trace */

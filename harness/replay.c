@@ -19,17 +19,20 @@
 void harness_replay_usage(FILE *f)
 {
 	fprintf(f,
-	"usage: pktsim replay TRACE [--force]\n"
+	"usage: pktsim replay TRACE [--force] [--scenario PATH]\n"
 	"\n"
 	"Check the whole trace file, run the scenario it names again (in its own process, with\n"
 	"the recorded seed and options) and compare the two traces record by record.\n"
 	"Prints the re-run's verdict, then \"identical: N events, digest D\" or the first record\n"
 	"that differs. A trace without a footer (its run was killed or crashed) is compared as\n"
-	"far as it goes. The scenario path is taken as recorded: replay from the directory the\n"
-	"run was started in if it was relative.\n"
+	"far as it goes. The scenario path is taken as recorded (relative to the directory the\n"
+	"run was started in); --scenario PATH reads the same file from elsewhere, e.g. on\n"
+	"another machine, and the run still names it as recorded.\n"
 	"\n"
 	"options:\n"
 	"  --force    replay even if the scenario file changed since the recording\n"
+	"  --scenario PATH\n"
+	"             read the scenario from PATH instead of the recorded path\n"
 	"  --help     this text\n"
 	"\n"
 	"exit codes:\n"
@@ -80,9 +83,8 @@ static int recording_check(const char *path, struct recording *rec)
 }
 
 /* The recorded scenario must be there and unchanged (unless force). */
-static int scenario_check(const struct recording *rec, int force)
+static int scenario_check(const struct recording *rec, const char *path, int force)
 {
-	const char *path = rec->hdr.scenario_path;
 	uint64_t h;
 	int rc;
 	if (!path[0]) {
@@ -92,7 +94,8 @@ static int scenario_check(const struct recording *rec, int force)
 	rc = sim_hash_file(path, &h);
 	if (rc) {
 		fprintf(stderr, "pktsim replay: cannot read the recorded scenario %s: %s\n"
-		                "(a relative path is relative to the directory the run started in)\n",
+		                "(a relative path is relative to the directory the run started in; --scenario PATH\n"
+		                "reads it from elsewhere)\n",
 		        path, strerror(-rc));
 		return HX_USAGE;
 	}
@@ -206,7 +209,7 @@ static int make_temp(char *buf, size_t n)
 	return 0;
 }
 
-static int replay(const char *path, int force)
+static int replay(const char *path, const char *scenario, int force)
 {
 	struct recording rec;
 	struct harness_opts o;
@@ -214,7 +217,7 @@ static int replay(const char *path, int force)
 	char err[512], tmp[PATH_MAX];
 	struct stat st;
 	int code = recording_check(path, &rec);
-	if (code || (code = scenario_check(&rec, force)))
+	if (code || (code = scenario_check(&rec, scenario ? scenario : rec.hdr.scenario_path, force)))
 		return code;
 	harness_opts_defaults(&o);
 	if (harness_opts_parse(rec.hdr.options, &o, err, sizeof(err))) {
@@ -222,7 +225,8 @@ static int replay(const char *path, int force)
 		        rec.hdr.options, err);
 		return HX_USAGE;
 	}
-	o.scenario = rec.hdr.scenario_path;
+	o.scenario = scenario ? scenario : rec.hdr.scenario_path;
+	o.scenario_name = scenario ? rec.hdr.scenario_path : NULL;
 	o.seed_set = 1;
 	o.seed = rec.hdr.seed;
 	if (make_temp(tmp, sizeof(tmp))) {
@@ -249,15 +253,19 @@ int harness_cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "scenario", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, force = 0;
+	const char *scenario = NULL;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = 1; break;
+		case 's': scenario = optarg; break;
+		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
 		case 'h': harness_replay_usage(stdout); return HX_OK;
 		default: return usage_error("unknown option %s", argv[optind - 1]);
 		}
@@ -265,5 +273,5 @@ int harness_cmd_replay(int argc, char **argv)
 	if (argc - optind != 1)
 		return usage_error("%s", argc - optind ? "give exactly one trace file"
 		                                        : "no trace file given");
-	return replay(argv[optind], force);
+	return replay(argv[optind], scenario, force);
 }

@@ -90,7 +90,7 @@ int harness_world_create(struct harness_scn *s, struct sim_config *cfg, char *er
 	if (rc)
 		return rc;
 	cfg->trace_path = s->trace_path;
-	cfg->scenario_path = s->opts->scenario;
+	cfg->scenario_path = s->opts->scenario_name ? s->opts->scenario_name : s->opts->scenario;
 	cfg->scenario_hash = hash;
 	cfg->options = s->options;
 	rc = sim_world_create(cfg, &s->w, err, errlen);
@@ -223,6 +223,43 @@ static int open_all(lua_State *L)
 	return 0;
 }
 
+/*
+ * Load the scenario file as a text chunk named after the scenario as it was recorded
+ * (replay --scenario reads another copy of the same file: its messages must still name
+ * file:line as the recording did). Pushes the chunk or an error message; Lua's status.
+ */
+static int load_scenario(lua_State *L, const struct harness_opts *o)
+{
+	const char *name = o->scenario_name ? o->scenario_name : o->scenario;
+	luaL_Buffer b;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+	int rc;
+	if (!o->scenario_name)
+		return luaL_loadfilex(L, o->scenario, "t");
+	f = fopen(o->scenario, "rb");
+	if (!f) {
+		lua_pushfstring(L, "cannot open %s: %s", o->scenario, strerror(errno));
+		return LUA_ERRFILE;
+	}
+	luaL_buffinit(L, &b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		luaL_addlstring(&b, chunk, n);
+	rc = ferror(f);
+	fclose(f);
+	if (rc) {
+		lua_pushfstring(L, "cannot read %s", o->scenario);
+		return LUA_ERRFILE;
+	}
+	luaL_pushresult(&b);
+	lua_pushfstring(L, "@%s", name);
+	rc = luaL_loadbufferx(L, lua_tostring(L, -2), lua_rawlen(L, -2), lua_tostring(L, -1), "t");
+	lua_replace(L, -3); /* the chunk (or error) where the text was */
+	lua_pop(L, 1);      /* the name */
+	return rc;
+}
+
 /* Load the scenario and run its setup phase. Returns 0 if the run may start. */
 static int setup(struct harness_scn *s)
 {
@@ -234,7 +271,7 @@ static int setup(struct harness_scn *s)
 		s->internal_error = 1;
 		return -1;
 	}
-	rc = luaL_loadfilex(L, s->opts->scenario, "t");
+	rc = load_scenario(L, s->opts);
 	if (rc != LUA_OK) {
 		harness_input_error(s, lua_tostring(L, -1));
 		return -1;

@@ -140,6 +140,17 @@ want_rc 0 "replay of a trace without its footer"
 want_out "^identical: " "replay of a trace without its footer"
 want_out "no footer" "replay of a trace without its footer says so"
 
+# replay elsewhere: --scenario reads a copy, messages still name the recorded path
+mkdir -p "$T/elsewhere/copy"
+run "$PKTSIM" run "$FIX/expect_fail.lua" --trace "$T/elsewhere/f.trace"
+cp "$FIX/expect_fail.lua" "$T/elsewhere/copy/renamed.lua"
+run bash -c "cd '$T/elsewhere' && '$PKTSIM' replay f.trace --scenario copy/renamed.lua"
+want_rc 0 "replay --scenario from another directory"
+want_out "^identical: " "replay --scenario from another directory"
+want_out "expect_fail.lua:5: t=2.000ms: expectation failed" "replay --scenario keeps the recorded name"
+run "$PKTSIM" replay "$T/elsewhere/f.trace" --scenario "$T/elsewhere/missing.lua"
+want_rc 2 "replay --scenario of a missing file"
+
 # --------------------------------------------------------------- Lua errors
 run "$PKTSIM" run "$FIX/syntax_error.lua" --out "$T/out"
 want_rc 2 "syntax error"
