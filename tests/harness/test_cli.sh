@@ -7,35 +7,7 @@
 # Every check runs; the script fails at the end if any check failed, listing them all.
 set -euo pipefail
 
-: "${PKTSIM:?PKTSIM must name the pktsim binary}"
-: "${SRC:?SRC must name the source tree}"
-: "${TMPROOT:?TMPROOT must name a scratch directory}"
-
-FIX="$SRC/tests/harness/fixtures"
-T="$TMPROOT/harness_cli"
-rm -rf "$T"
-mkdir -p "$T"
-cd "$T"
-export TMPDIR="$T/tmp"
-mkdir -p "$TMPDIR"
-
-failures=0
-fail() {
-	printf 'FAIL: %s\n' "$1" >&2
-	printf '  exit code: %s\n  output:\n%s\n' "${rc:-?}" "$(sed 's/^/    | /' <<<"${out:-}")" >&2
-	failures=$((failures + 1))
-}
-# run CMD...: capture the output (stdout and stderr) in $out and the exit code in $rc
-run() {
-	set +e
-	out=$("$@" 2>&1)
-	rc=$?
-	set -e
-}
-want_rc() { [ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1"; }
-want_out() { grep -qE -- "$1" <<<"$out" || fail "$2: output lacks /$1/"; }
-lacks_out() { ! grep -qE -- "$1" <<<"$out" || fail "$2: output has /$1/"; }
-digest_of() { sed -n 's/.*digest=\([0-9a-f]\{16\}\).*/\1/p' <<<"$1" | head -n1; }
+. "$(dirname "$0")/lib.sh" harness_cli
 
 # ---------------------------------------------------------------- help, version
 run "$PKTSIM" --help

@@ -8,38 +8,11 @@
 # Environment (set by ctest): PKTSIM the binary, SRC the source tree, TMPROOT scratch space.
 set -euo pipefail
 
-: "${PKTSIM:?PKTSIM must name the pktsim binary}"
-: "${SRC:?SRC must name the source tree}"
-: "${TMPROOT:?TMPROOT must name a scratch directory}"
-
-BUILD="$(cd "$(dirname "$PKTSIM")" && pwd)"
-FIX="$SRC/tests/harness/fixtures"
-T="$TMPROOT/harness_simnic"
-rm -rf "$T"
-mkdir -p "$T"
-cd "$T"
-export TMPDIR="$T/tmp"
-mkdir -p "$TMPDIR"
-
-failures=0
-fail() {
-	printf 'FAIL: %s\n' "$1" >&2
-	printf '  exit code: %s\n  output:\n%s\n' "${rc:-?}" "$(sed 's/^/    | /' <<<"${out:-}")" >&2
-	failures=$((failures + 1))
-}
-run() {
-	set +e
-	out=$("$@" 2>&1)
-	rc=$?
-	set -e
-}
-want_rc() { [ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1"; }
-want_out() { grep -qE -- "$1" <<<"$out" || fail "$2: output lacks /$1/"; }
-digest_of() { sed -n 's/.*digest=\([0-9a-f]\{16\}\).*/\1/p' <<<"$1" | head -n1; }
+. "$(dirname "$0")/lib.sh" harness_simnic
 
 if [ ! -f "$BUILD/drivers/devnp-simnic.so" ]; then
-	echo "SKIP: $BUILD/drivers/devnp-simnic.so is not built" >&2
-	exit 0
+	echo "FAIL: $BUILD/drivers/devnp-simnic.so is not built" >&2
+	exit 1
 fi
 
 # ------------------------------------------------------------- bindings
