@@ -69,25 +69,51 @@ void net_mbuf_init(void)
 
 /* ------------------------------------------------------------ sites */
 
+/* Copy src into dst (n bytes), truncating: snprintf("%s") without the formatting cost. */
+static void scpy(char *dst, size_t n, const char *src)
+{
+	size_t l = strnlen(src, n - 1);
+	memcpy(dst, src, l);
+	dst[l] = 0;
+}
+
+/*
+ * The formatted code site ("sam_rx+0x4c (devnp-sam.so)") cached by return address and
+ * the DLL record (and its load state) it belongs to: every mbuf allocation and free
+ * records its site, and formatting it each time was the largest cost per received frame.
+ * Never iterated: its order cannot leak into results.
+ */
+struct site_cache { const void *ra; const void *d; int state; char code[NET_SITE_LEN]; };
+static struct site_cache site_cache[256];
+
 void net_site_fill(struct net_site *s, const void *ra)
 {
 	struct model_thread *t = model_thread_self();
 	struct net_dll *d = ra ? net_dll_of(ra) : NULL;
 	struct model_sym info;
 
-	snprintf(s->owner, sizeof(s->owner), "%s", d ? d->name : NET_IO_PKT);
+	scpy(s->owner, sizeof(s->owner), d ? d->name : NET_IO_PKT);
 	if (!ra) {
-		snprintf(s->code, sizeof(s->code), "io-pkt");
-	} else if (model_dladdr(ra, &info) && info.dli_sname) {
-		const char *f = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
-		snprintf(s->code, sizeof(s->code), "%s+0x%lx (%s)", info.dli_sname,
-		         (unsigned long)((const char *)ra - (const char *)info.dli_saddr),
-		         d ? d->file : f ? f + 1 : info.dli_fname ? info.dli_fname : "?");
+		scpy(s->code, sizeof(s->code), "io-pkt");
 	} else {
-		net_fn_name(ra, s->code, sizeof(s->code));
+		struct site_cache *c = &site_cache[((uintptr_t)ra >> 2) & 255];
+		if (c->ra != ra || c->d != d || c->state != (d ? (int)d->state : -1)) {
+			if (model_dladdr(ra, &info) && info.dli_sname) {
+				const char *f = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
+				snprintf(c->code, sizeof(c->code), "%s+0x%lx (%s)", info.dli_sname,
+				         (unsigned long)((const char *)ra - (const char *)info.dli_saddr),
+				         d ? d->file : f ? f + 1 : info.dli_fname ? info.dli_fname : "?");
+			} else {
+				net_fn_name(ra, c->code, sizeof(c->code));
+			}
+			c->ra = ra;
+			c->d = d;
+			c->state = d ? (int)d->state : -1;
+		}
+		memcpy(s->code, c->code, sizeof(s->code));
 	}
-	snprintf(s->where, sizeof(s->where), "%s", model_call_where());
-	snprintf(s->thread, sizeof(s->thread), "%s", t ? model_thread_name(t) : "kernel");
+	scpy(s->where, sizeof(s->where), model_call_where());
+	scpy(s->thread, sizeof(s->thread), t ? model_thread_name(t) : "kernel");
 	s->t = sim_now(net_w());
 }
 
