@@ -417,3 +417,17 @@ int nic_dma_ring_ok(struct nic *u, struct nic_ring *r, const char *ring)
 	dma_fail(u, "dma-after-free", msg);
 	return 0;
 }
+
+int nic_ring_tail_ok(struct nic *u, const struct nic_ring *r, const char *dir, uint32_t tail)
+{
+	uint32_t mask = r->len - 1, old = r->tail;
+	char x = dir[0]; /* 'T' or 'R': TDH/TDT, RDH/RDT */
+	if (((tail - r->head) & mask) >= ((old - r->head) & mask))
+		return 1;
+	model_breach("nic-ring-overrun", "%s: %cDT written %u while the NIC owned descriptors "
+	             "%u..%u (%cDH %u, old %cDT %u): the new tail passes the head, so the driver "
+	             "took back %s descriptors the NIC had not finished (a full ring must keep one "
+	             "descriptor free)", u->name, x, tail, r->head, (old - 1) & mask, x, r->head, x,
+	             old, dir);
+	return 0;
+}

@@ -372,6 +372,12 @@ int nic_dma_check(struct nic *u, const char *ring, uint32_t desc, struct nic_own
                   uint32_t len, int write);
 /* The ring's own memory (descriptors) may be touched: 1, else reported as above. */
 int nic_dma_ring_ok(struct nic *u, struct nic_ring *r, const char *ring);
+/*
+ * The driver moves ring r's tail from r->tail to tail (dir "TX" or "RX"): 1 if that only
+ * hands the NIC descriptors it did not own; 0 after reporting "nic-ring-overrun" when the
+ * new tail passes the head (the driver took back descriptors the NIC still owns).
+ */
+int nic_ring_tail_ok(struct nic *u, const struct nic_ring *r, const char *dir, uint32_t tail);
 /* Check the ring registers and memory at a doorbell: 1 if usable (r->ok). */
 int nic_dma_ring_setup(struct nic *u, struct nic_ring *r, const char *ring);
 /* Any DMA now: 0 (and reported once) after io-pkt's shutdown hooks ran or after the

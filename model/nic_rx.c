@@ -34,7 +34,7 @@ uint32_t nic_rx_avail(const struct nic *u)
 void nic_rx_doorbell(struct nic *u, uint32_t tail)
 {
 	struct nic_ring *r = &u->rx.r;
-	uint32_t old = r->tail, mask, owned, nowned;
+	uint32_t old = r->tail, mask;
 	volatile struct simnic_rx_desc *ring;
 	if (!r->ok && !nic_dma_ring_setup(u, r, "RX")) {
 		sim_emit(nic_g.w, nic_g.k.doorbell, (int64_t)u->unit, "RX ring not usable",
@@ -49,15 +49,8 @@ void nic_rx_doorbell(struct nic *u, uint32_t tail)
 	}
 	if (!nic_dma_ring_ok(u, r, "RX"))
 		return;
-	owned = (old - r->head) & mask;
-	nowned = (tail - r->head) & mask;
-	if (nowned < owned) {
-		model_breach("nic-ring-overrun", "%s: RDT written %u while the NIC owned descriptors "
-		             "%u..%u (RDH %u, old RDT %u): the new tail passes the head, so the driver "
-		             "took back descriptors the NIC had not filled (a full ring must keep one "
-		             "descriptor free)", u->name, tail, r->head, (old - 1) & mask, r->head, old);
+	if (!nic_ring_tail_ok(u, r, "RX", tail))
 		return;
-	}
 	ring = ring_of(u);
 	for (uint32_t d = old; d != tail; d = (d + 1) & mask)
 		nic_own_take(&r->own[d], ring[d].addr);

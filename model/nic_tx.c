@@ -29,7 +29,7 @@ static volatile struct simnic_tx_desc *ring_of(struct nic *u)
 void nic_tx_doorbell(struct nic *u, uint32_t tail)
 {
 	struct nic_ring *r = &u->tx.r;
-	uint32_t old = r->tail, mask, owned, nowned;
+	uint32_t old = r->tail, mask;
 	volatile struct simnic_tx_desc *ring;
 	if (!r->ok && !nic_dma_ring_setup(u, r, "TX")) {
 		sim_emit(nic_g.w, nic_g.k.doorbell, (int64_t)u->unit, "TX ring not usable (TXERR)",
@@ -47,15 +47,8 @@ void nic_tx_doorbell(struct nic *u, uint32_t tail)
 	}
 	if (!nic_dma_ring_ok(u, r, "TX"))
 		return;
-	owned = (old - r->head) & mask;
-	nowned = (tail - r->head) & mask;
-	if (nowned < owned) {
-		model_breach("nic-ring-overrun", "%s: TDT written %u while the NIC owned descriptors "
-		             "%u..%u (TDH %u, old TDT %u): the new tail passes the head, so the driver "
-		             "reused descriptors the NIC had not finished (a full ring must keep one "
-		             "descriptor free)", u->name, tail, r->head, (old - 1) & mask, r->head, old);
+	if (!nic_ring_tail_ok(u, r, "TX", tail))
 		return;
-	}
 	ring = ring_of(u);
 	for (uint32_t d = old; d != tail; d = (d + 1) & mask)
 		nic_own_take(&r->own[d], ring[d].addr);
