@@ -39,6 +39,9 @@ enum harness_exit {
 #define HARNESS_HOOK_STEP 1000 /* the instruction hook runs every this many instructions */
 #define HARNESS_DEFAULT_DRIVER "sam" /* the driver under test unless --driver says otherwise */
 #define HARNESS_OPT_PATH_MAX 400     /* --driver/--driver-dir: recorded in the trace header */
+#define HARNESS_PARAMS_MAX 16        /* -D NAME=VALUE parameters of one run */
+#define HARNESS_PARAM_NAME_MAX 32
+#define HARNESS_PARAM_VALUE_MAX 64
 
 /* ------------------------------------------------------------ options (options.c) */
 
@@ -58,6 +61,9 @@ struct harness_opts {
 	                            * build's drivers folder (PKTSIM_DRIVER_DIR) */
 	char driver_buf[HARNESS_OPT_PATH_MAX + 1];     /* storage when parsed from a trace */
 	char driver_dir_buf[HARNESS_OPT_PATH_MAX + 1];
+	int nparams;               /* -D NAME=VALUE: scenario parameters, read by param() */
+	char param_name[HARNESS_PARAMS_MAX][HARNESS_PARAM_NAME_MAX + 1];
+	char param_value[HARNESS_PARAMS_MAX][HARNESS_PARAM_VALUE_MAX + 1];
 };
 
 void harness_opts_defaults(struct harness_opts *o);
@@ -74,6 +80,16 @@ const char *harness_opts_format(const struct harness_opts *o, char *buf, size_t 
 /* Parse words written by harness_opts_format back into o. On failure returns -EINVAL
  * with the reason in err and leaves o partly updated. */
 int harness_opts_parse(const char *text, struct harness_opts *o, char *err, size_t errlen);
+
+/*
+ * Add (or replace) the scenario parameter given as "NAME=VALUE" (-D): NAME is a Lua
+ * identifier of at most HARNESS_PARAM_NAME_MAX bytes, VALUE at most
+ * HARNESS_PARAM_VALUE_MAX. 0, or -EINVAL with the reason in err (o unchanged).
+ */
+int harness_opts_param_add(struct harness_opts *o, const char *nv, char *err, size_t errlen);
+
+/* The value of parameter name, or NULL if -D did not give it. */
+const char *harness_opts_param(const struct harness_opts *o, const char *name);
 
 /* mkdir -p. Returns 0 or a negative errno with the reason in err. */
 int harness_mkdirs(const char *path, char *err, size_t errlen);

@@ -391,6 +391,41 @@ static int l_now(lua_State *L)
 	return 1;
 }
 
+/*
+ * param(name, default): the scenario parameter set with `pktsim run -D name=value`, else
+ * default. The value takes default's type: an integer or a float for a number default
+ * (an error naming the parameter if the text is not one), true/false (also 1/0, yes/no)
+ * for a boolean, the text otherwise (also when default is nil).
+ */
+static int l_param(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	const char *v = harness_opts_param(harness_scn_of(L)->opts, name);
+	int t = lua_type(L, 2);
+	if (!v) {
+		lua_settop(L, 2);
+		return 1;
+	}
+	if (t == LUA_TNUMBER) {
+		if (!lua_stringtonumber(L, v))
+			return luaL_error(L, "parameter %s: -D %s=%s is not a number", name, name, v);
+		if (lua_isinteger(L, 2) && !lua_isinteger(L, -1))
+			return luaL_error(L, "parameter %s: -D %s=%s is not an integer", name, name, v);
+		return 1;
+	}
+	if (t == LUA_TBOOLEAN) {
+		if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
+			lua_pushboolean(L, 1);
+		else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+			lua_pushboolean(L, 0);
+		else
+			return luaL_error(L, "parameter %s: -D %s=%s is not true or false", name, name, v);
+		return 1;
+	}
+	lua_pushstring(L, v);
+	return 1;
+}
+
 static int l_fmt(lua_State *L)
 {
 	char buf[48];
@@ -491,7 +526,8 @@ int harness_lua_sim_open(lua_State *L)
 	};
 	static const luaL_Reg globals[] = {
 		{ "system", l_system }, { "sleep", l_sleep }, { "spend", l_spend },
-		{ "now", l_now },       { "fmt", l_fmt },     { NULL, NULL },
+		{ "now", l_now },       { "fmt", l_fmt },     { "param", l_param },
+		{ NULL, NULL },
 	};
 	harness_lua_class(L, MT_SYSTEM, sys_methods, sys_tostring);
 	harness_lua_class(L, MT_THREAD, th_methods, th_tostring);

@@ -16,6 +16,7 @@
 #define KEY_MAX_MEMORY "max-memory"
 #define KEY_DRIVER "driver"
 #define KEY_DRIVER_DIR "driver-dir"
+#define KEY_PARAM "param." /* param.NAME=VALUE: one -D parameter */
 
 /* Fill o with the defaults: no seed override, traces under pktsim-out, the default
  * instruction limit. */
@@ -101,7 +102,59 @@ const char *harness_opts_format(const struct harness_opts *o, char *buf, size_t 
 	put_word(buf, n, &len, KEY_DRIVER, o->driver ? o->driver : HARNESS_DEFAULT_DRIVER);
 	if (o->driver_dir)
 		put_word(buf, n, &len, KEY_DRIVER_DIR, o->driver_dir);
+	for (int i = 0; i < o->nparams; i++) {
+		char key[sizeof(KEY_PARAM) + HARNESS_PARAM_NAME_MAX];
+		snprintf(key, sizeof(key), KEY_PARAM "%s", o->param_name[i]);
+		put_word(buf, n, &len, key, o->param_value[i]);
+	}
 	return buf;
+}
+
+/* Add or replace parameter "NAME=VALUE" (see harness.h). */
+int harness_opts_param_add(struct harness_opts *o, const char *nv, char *err, size_t errlen)
+{
+	const char *eq = strchr(nv, '=');
+	size_t nlen = eq ? (size_t)(eq - nv) : 0;
+	int i;
+	if (!eq || nlen == 0 || nlen > HARNESS_PARAM_NAME_MAX ||
+	    !(isalpha((unsigned char)nv[0]) || nv[0] == '_')) {
+		sim_errf(err, errlen, "-D wants NAME=VALUE with NAME a Lua identifier of at most %d "
+		         "bytes, not \"%s\"", HARNESS_PARAM_NAME_MAX, nv);
+		return -EINVAL;
+	}
+	for (size_t k = 0; k < nlen; k++)
+		if (!isalnum((unsigned char)nv[k]) && nv[k] != '_') {
+			sim_errf(err, errlen, "-D %s: the name is not a Lua identifier", nv);
+			return -EINVAL;
+		}
+	if (strlen(eq + 1) > HARNESS_PARAM_VALUE_MAX) {
+		sim_errf(err, errlen, "-D %.*s: the value is longer than %d bytes", (int)nlen, nv,
+		         HARNESS_PARAM_VALUE_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < o->nparams; i++)
+		if (strlen(o->param_name[i]) == nlen && !strncmp(o->param_name[i], nv, nlen))
+			break;
+	if (i == o->nparams) {
+		if (o->nparams == HARNESS_PARAMS_MAX) {
+			sim_errf(err, errlen, "-D %s: more than %d parameters", nv, HARNESS_PARAMS_MAX);
+			return -EINVAL;
+		}
+		memcpy(o->param_name[i], nv, nlen);
+		o->param_name[i][nlen] = 0;
+		o->nparams++;
+	}
+	strcpy(o->param_value[i], eq + 1);
+	return 0;
+}
+
+/* The value of parameter name, or NULL. */
+const char *harness_opts_param(const struct harness_opts *o, const char *name)
+{
+	for (int i = 0; i < o->nparams; i++)
+		if (!strcmp(o->param_name[i], name))
+			return o->param_value[i];
+	return NULL;
 }
 
 static int is_key(const char *word, const char *eq, const char *key)
@@ -151,9 +204,20 @@ static int opts_apply(const char *word, size_t len, struct harness_opts *o, char
 			o->driver_dir = out;
 		return 0;
 	}
+	if ((size_t)(eq - buf) > strlen(KEY_PARAM) && !strncmp(buf, KEY_PARAM, strlen(KEY_PARAM))) {
+		char nv[HARNESS_PARAM_NAME_MAX + HARNESS_PARAM_VALUE_MAX + 8];
+		char value[HARNESS_PARAM_VALUE_MAX + 1];
+		if (get_value(eq + 1, value, sizeof(value))) {
+			sim_errf(err, errlen, "option %.*s: bad value", (int)(eq - buf), buf);
+			return -EINVAL;
+		}
+		snprintf(nv, sizeof(nv), "%.*s=%s", (int)(eq - buf - strlen(KEY_PARAM)),
+		         buf + strlen(KEY_PARAM), value);
+		return harness_opts_param_add(o, nv, err, errlen);
+	}
 	sim_errf(err, errlen,
 	     "unknown option \"%s\" (this pktsim knows: " KEY_MAX_INSTRUCTIONS ", " KEY_MAX_MEMORY
-	     ", " KEY_DRIVER ", " KEY_DRIVER_DIR ")", buf);
+	     ", " KEY_DRIVER ", " KEY_DRIVER_DIR ", " KEY_PARAM "NAME)", buf);
 	return -EINVAL;
 }
 

@@ -21,7 +21,7 @@ void harness_run_usage(FILE *f)
 	fprintf(f,
 	"usage: pktsim run FILE.lua... [--seed N] [--trace PATH] [--out DIR]\n"
 	"                  [--max-instructions N] [--max-memory BYTES] [--quiet]\n"
-	"                  [--driver NAME|PATH] [--driver-dir DIR]\n"
+	"                  [--driver NAME|PATH] [--driver-dir DIR] [-D NAME=VALUE]...\n"
 	"\n"
 	"Run each scenario in its own process, in virtual time, and print its verdict:\n"
 	"  PASS|FAIL|ERROR|CRASH FILE  vtime=... events=... digest=... wall=...\n"
@@ -46,6 +46,9 @@ void harness_run_usage(FILE *f)
 	"                    the trace, so replay loads the same driver\n"
 	"  --driver-dir DIR  where devnp-*.so names are looked up (default: the drivers\n"
 	"                    folder of this build, %s)\n"
+	"  -D NAME=VALUE     set the scenario parameter NAME, what param(\"NAME\", default)\n"
+	"                    returns in the scenario (repeatable; recorded in the trace, so\n"
+	"                    replay uses the same values)\n"
 	"  --quiet           print only the scenarios that did not pass\n"
 	"  --help            this text\n"
 	"\n"
@@ -85,7 +88,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "driver", required_argument, NULL, 'd' },
-		{ "driver-dir", required_argument, NULL, 'D' },
+		{ "driver-dir", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,8 +97,14 @@ static int parse(int argc, char **argv, struct run_args *a)
 	a->quiet = 0;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hD:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'D': {
+			char err[256];
+			if (harness_opts_param_add(&a->opts, optarg, err, sizeof(err)))
+				return usage_error("%s", err);
+			break;
+		}
 		case 's':
 			if (harness_parse_u64(optarg, &a->opts.seed))
 				return usage_error("--seed wants a non-negative integer, not \"%s\"", optarg);
@@ -116,7 +125,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 			break;
 		case 'q': a->quiet = 1; break;
 		case 'd':
-		case 'D':
+		case 'R':
 			if (!*optarg || strlen(optarg) > HARNESS_OPT_PATH_MAX)
 				return usage_error(c == 'd' ? "--driver wants a name or a path of at most 400 "
 				                              "bytes, not \"%s\""

@@ -4,6 +4,8 @@
 -- state, so it runs against any driver (`pktsim run ... --driver NAME|PATH`); the
 -- loopback checks of the reference driver are in attach_traffic.lua.
 --
+-- pktsim: drivers=sam,test-net
+--
 -- This is the scenario that checks a driver written for io-pkt without pktsim in mind,
 -- such as QNX's published sample sam.c (docs/compat.md).
 

@@ -35,3 +35,11 @@ want_rc() { [ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1"; }
 want_out() { grep -qE -- "$1" <<<"$out" || fail "$2: output lacks /$1/"; }
 lacks_out() { ! grep -qE -- "$1" <<<"$out" || fail "$2: output has /$1/"; }
 digest_of() { sed -n 's/.*digest=\([0-9a-f]\{16\}\).*/\1/p' <<<"$1" | head -n1; }
+# finish: the end of a script: fail if any check failed
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		echo "$failures check(s) failed" >&2
+		exit 1
+	fi
+	echo "all checks passed"
+}

@@ -229,6 +229,29 @@ want_out "^  recorded: " "the differing recorded record"
 want_out "^  replayed: " "the differing replayed record"
 want_out "trace is kept: " "a differing replay keeps its trace"
 
+# ------------------------------------------------------- -D scenario parameters
+cat >params.lua <<'EOF2'
+local n = param("cycles", 100)
+local b = param("flag", false)
+expect_eq(n, tonumber(param("want", "100")), "cycles")
+expect_eq(b, param("wantflag", "no") == "yes", "flag")
+EOF2
+run "$PKTSIM" run params.lua --trace params_default.trace
+want_rc 0 "param() without -D gives the default"
+run "$PKTSIM" run params.lua -D cycles=7 -D want=7 -D flag=yes -D wantflag=yes --trace params.trace
+want_rc 0 "param() returns -D values, converted to the default's type"
+run "$PKTSIM" run params.lua -D cycles=7 --trace params_bad.trace
+want_rc 1 "a -D value reaches the scenario (expectation fails)"
+run "$PKTSIM" replay params.trace
+want_rc 0 "replay uses the recorded -D values"
+want_out "param.cycles=7" "replay shows the recorded parameters"
+run "$PKTSIM" run params.lua -D cycles=many
+want_rc 2 "a non-numeric -D for a number parameter"
+want_out "params.lua:1: parameter cycles: -D cycles=many is not a number" "names file:line and value"
+run "$PKTSIM" run params.lua -D 9lives=1
+want_rc 2 "a -D name that is not an identifier"
+want_out "NAME a Lua identifier" "says what a -D name must be"
+
 # -------------------------------------------------------------------- crash
 # A scenario that runs until killed; the test kills its process with SIGSEGV once the
 # trace has some records, and expects CRASH, the signal, the trace path and exit code 4.
