@@ -175,6 +175,7 @@ struct harness_scn {
 	int max_thread_id;         /* largest id of a thread spawned from Lua */
 	int aborting;              /* harness_abort raised, not yet back at harness_pcall */
 	int iopkt_created;         /* sys:iopkt{} has created the io-pkt model */
+	int latency_report;        /* io:latency{}: print the latency report at the end */
 };
 
 /*
@@ -280,6 +281,13 @@ int harness_lua_model_open(struct lua_State *L);
 int harness_lua_nic_open(struct lua_State *L);
 /* The symbolic name of a positive errno ("ENXIO"); "E<n>" for one it does not know. */
 const char *harness_errno_name(int e);
+
+/* lua_latency.c: io:costs{}, io:latency{}, io:probe(), io:latency_stats() (methods of the
+ * io-pkt handle). Called by harness_lua_model_open once its class exists. */
+int harness_lua_latency_open(struct lua_State *L);
+/* latency_out.c: after the run, the latency reports of an io-pkt scenario: JSON and SVG
+ * into <out>/latency/, the text on standard output when the scenario asked for it. */
+void harness_latency_end(struct harness_scn *s);
 
 /* lua_expect.c: expect, expect_eq, log. */
 int harness_lua_expect_open(struct lua_State *L);

@@ -415,6 +415,8 @@ int harness_scenario_main(const struct harness_opts *o, int report_fd)
 		s.phase = HP_END;
 		if (!s.input_error && !s.internal_error)
 			harness_lua_sim_at_end(&s, end);
+		if (s.iopkt_created)
+			harness_latency_end(&s);
 	}
 	s.phase = HP_END;
 	code = verdict(&s, end);

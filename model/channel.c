@@ -211,11 +211,13 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
 		return -ESRCH;
 	if (model_check_can_block("MsgReceivePulse"))
 		return -EPERM;
+	sim_ns t0 = model_lat_mark();
 	while (ch->len == 0) {
 		sim_wait(model_core.w, &ch->rq, SIM_FOREVER);
 		if (channel_by_id(chid) != ch)
 			return -ESRCH;
 	}
+	model_lat_event("MsgReceivePulse", t0, MODEL_LAT_WAIT);
 	p = ch->q[ch->head];
 	ch->head = (ch->head + 1) % ch->cap;
 	ch->len--;

@@ -9,22 +9,29 @@
 
 #define RA __builtin_return_address(0)
 
+/* Each call costs the driver virtual time (docs/latency.md: mbuf_alloc, mbuf_free). */
+static struct mbuf *alloc_charged(struct mbuf *m, const char *api)
+{
+	model_lat_charge(MODEL_COST_MBUF_ALLOC, api);
+	return m;
+}
+
 /* Any io-pkt thread or tracked thread; M_WAITOK only in a stack pseudo-thread. NULL if
  * none can be had. */
 struct mbuf *m_get(int how, int type)
 {
-	return net_mbuf_alloc(how, type, 0, 0, RA, "m_get");
+	return alloc_charged(net_mbuf_alloc(how, type, 0, 0, RA, "m_get"), "m_get");
 }
 
 struct mbuf *m_gethdr(int how, int type)
 {
-	return net_mbuf_alloc(how, type, 1, 0, RA, "m_gethdr");
+	return alloc_charged(net_mbuf_alloc(how, type, 1, 0, RA, "m_gethdr"), "m_gethdr");
 }
 
 /* As m_get, the data area zeroed. */
 struct mbuf *m_getclr(int how, int type)
 {
-	struct mbuf *m = net_mbuf_alloc(how, type, 0, 0, RA, "m_getclr");
+	struct mbuf *m = alloc_charged(net_mbuf_alloc(how, type, 0, 0, RA, "m_getclr"), "m_getclr");
 	if (m)
 		memset(mtod(m, void *), 0, MLEN);
 	return m;
@@ -33,7 +40,8 @@ struct mbuf *m_getclr(int how, int type)
 /* An mbuf with a cluster (flags: M_PKTHDR for a packet header mbuf). */
 struct mbuf *m_getcl(int how, int type, int flags)
 {
-	return net_mbuf_alloc(how, type, (flags & M_PKTHDR) != 0, 1, RA, "m_getcl");
+	return alloc_charged(net_mbuf_alloc(how, type, (flags & M_PKTHDR) != 0, 1, RA, "m_getcl"),
+	                     "m_getcl");
 }
 
 /* m_getcl on behalf of the calling thread wtp (which must be the caller's own WTP). */
@@ -46,7 +54,8 @@ struct mbuf *m_getcl_wtp(int how, int type, int flags, struct nw_work_thread *wt
 		             "struct nw_work_thread (WTP)", wtp ? "another thread's wtp" : "NULL");
 		return NULL;
 	}
-	return net_mbuf_alloc(how, type, (flags & M_PKTHDR) != 0, 1, RA, "m_getcl_wtp");
+	return alloc_charged(net_mbuf_alloc(how, type, (flags & M_PKTHDR) != 0, 1, RA,
+	                                    "m_getcl_wtp"), "m_getcl_wtp");
 }
 
 /* Add a cluster to m; on failure m is unchanged (M_EXT clear): check M_EXT. */
@@ -55,18 +64,23 @@ void m_clget(struct mbuf *m, int how)
 	if (!net_mbuf_thread_ok("m_clget") || !net_mbuf_check(m, "m_clget"))
 		return;
 	net_mbuf_add_cluster(m, how, RA);
+	model_lat_charge(MODEL_COST_MBUF_ALLOC, "m_clget");
 }
 
 /* Free m (and its cluster); returns what followed it in its chain. */
 struct mbuf *m_free(struct mbuf *m)
 {
-	return net_mbuf_free(m, RA, "m_free");
+	struct mbuf *next = net_mbuf_free(m, RA, "m_free");
+	model_lat_charge(MODEL_COST_MBUF_FREE, "m_free");
+	return next;
 }
 
 /* Free the chain m (NULL is fine). Stops at the first mbuf that is not a live one. */
 void m_freem(struct mbuf *m)
 {
 	const void *ra = RA;
-	while (m)
+	while (m) {
 		m = net_mbuf_free(m, ra, "m_freem");
+		model_lat_charge(MODEL_COST_MBUF_FREE, "m_freem");
+	}
 }

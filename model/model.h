@@ -217,6 +217,111 @@ struct model_nic_stats {
 };
 int model_nic_stats(int nic, struct model_nic_stats *out);
 
+/* ------------------------------------------- stack-context latency (latency.c) */
+
+/*
+ * How long driver code holds the stack context, what it spends the time on, and what an
+ * application waiting for the stack sees (docs/latency.md). Always measured; budgets,
+ * blocking checks and the probe are what a scenario turns on.
+ */
+
+/* The costs a driver's own actions charge in virtual time (docs/latency.md has the
+ * defaults). Register costs of -1 mean "what each simnic unit was created with". */
+enum model_cost {
+	MODEL_COST_MBUF_ALLOC,   /* m_get, m_gethdr, m_getcl, m_clget ... in driver code */
+	MODEL_COST_MBUF_FREE,    /* m_free, each mbuf of m_freem */
+	MODEL_COST_BARRIER,      /* membar_producer/consumer/sync (<sys/atomic.h>) */
+	MODEL_COST_REG_READ,     /* in8/16/32 of a simnic register (-1: the unit's own) */
+	MODEL_COST_REG_WRITE,    /* out8/16/32 (-1: the unit's own) */
+	MODEL_COST_COUNT
+};
+
+/* Set cost `name` ("mbuf_alloc", ...) to ns. 0, or -EINVAL with the reason in err. */
+int model_lat_cost_set(const char *name, sim_ns ns, char *err, size_t errlen);
+/* Name and value of cost i (0..MODEL_COST_COUNT-1), NULL past the end. */
+const char *model_lat_cost_name(int i, sim_ns *ns);
+
+/*
+ * A budget: `what` is "any" (every outermost hold), "probe" (the probe's wait), an entry
+ * point ("if_init", "callout", "process_interrupt", ...) or a driver symbol ("sam_init"),
+ * or "delay_threshold" (a busy wait longer than this in the stack context is a blocking
+ * call). Setting any budget turns the checks on: an exceeded budget is the breach
+ * "stack-hold-budget" / "stack-probe-budget", a blocking call in the stack context
+ * "stack-blocked". 0, or -EINVAL with the reason in err.
+ */
+int model_lat_budget_set(const char *what, sim_ns limit, char *err, size_t errlen);
+/* Turn the checks on or off (budgets kept). */
+void model_lat_checks(int on);
+
+/* Start the probe: every period, a status request that waits for the stack context like
+ * "ifconfig" does; its wait is sampled. From the setup or a thread. 0 or -errno. */
+int model_lat_probe_start(sim_ns period, char *err, size_t errlen);
+
+#define MODEL_LAT_FN 96
+#define MODEL_LAT_EVENTS 8       /* distinct costing events kept per hold */
+#define MODEL_LAT_BUCKETS 22     /* histogram: < 1us, 1-2us, 2-5us, ..., 2-5s, >= 5s */
+#define MODEL_LAT_WORST 10
+#define MODEL_LAT_ENTRIES 32
+
+/* What cost time inside a hold: `what` ("delay(50)", "in32 STATUS", "mutex wait") done
+ * by driver function fn, count times, total ns together. */
+struct model_lat_event {
+	char what[48];
+	char fn[MODEL_LAT_FN];
+	uint64_t count;
+	sim_ns total;
+};
+
+/* One call into the driver that held the stack context (or a worker). */
+struct model_lat_hold {
+	char entry[24];          /* io-pkt entry point: "if_init", "callout", ... */
+	char fn[MODEL_LAT_FN];   /* driver symbol: "sam_init" */
+	char ctx[8];             /* "stack", or "intr" (a worker's interrupt work) */
+	int depth;               /* 0: outermost; 1: called inside another driver call */
+	sim_ns start, held, elapsed; /* held: time holding the token inside the call */
+	uint64_t seq;            /* its "hold" trace record (0 when held was 0: none) */
+	int nev;
+	struct model_lat_event ev[MODEL_LAT_EVENTS];
+};
+
+struct model_lat_span {          /* an outermost hold on the timeline */
+	char entry[24];
+	sim_ns start, held;
+	uint64_t seq;
+};
+
+struct model_lat_dist {          /* a distribution of durations, exact */
+	uint64_t n;
+	sim_ns min, avg, p50, p99, max, total;
+	uint64_t hist[MODEL_LAT_BUCKETS];
+};
+
+struct model_lat_report {
+	int nentries;            /* per entry point, first-seen order, nested calls too */
+	struct { char entry[24]; struct model_lat_dist dist; } entries[MODEL_LAT_ENTRIES];
+	struct model_lat_dist holds;      /* outermost holds */
+	int nworst;
+	struct model_lat_hold worst[MODEL_LAT_WORST];
+	const struct model_lat_span *spans; /* valid until the model goes */
+	size_t nspans;
+	sim_ns probe_period;     /* 0: no probe ran */
+	struct model_lat_dist probe;
+	const sim_ns *probe_at, *probe_wait; /* each sample: when sent, how long it waited */
+	size_t nprobe;
+	uint64_t flagged;        /* blocking calls seen in the stack context */
+	int checks;
+	sim_ns budget_any, budget_probe;
+	sim_ns end;              /* virtual time of the report */
+};
+
+/* Fill out with the measurements so far. Any context; 0. */
+int model_lat_report(struct model_lat_report *out);
+/* Upper bound (exclusive) of histogram bucket i, -1 for the last (open) one. */
+sim_ns model_lat_bucket_bound(int i);
+/* "delay(50) x10 = 500.000ms in sam_stop; ..." into buf; returns buf. */
+const char *model_lat_events_format(const struct model_lat_event *ev, int nev, char *buf,
+                                    size_t n);
+
 /* Rule breaches detected so far (see include/ and docs: sleep outside the stack, ...). */
 int model_breaches(void);
 

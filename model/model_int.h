@@ -185,6 +185,27 @@ const char *model_breach_last_rule(void);
 /* The world the model lives in (NULL before model_create). */
 sim_world *model_world(void);
 
+/* ------------------------------------------------------------ latency.c */
+
+/*
+ * Hold accounting (docs/latency.md). report.c calls enter/leave around every driver call,
+ * stack.c calls token when the stack token moves; costing code marks the time before a
+ * cost and reports it after: t0 = model_lat_mark(); ...; model_lat_event("in32 STATUS",
+ * t0, MODEL_LAT_COST). A WAIT (mutex, sleep, message) or a BUSY wait longer than the
+ * threshold made while holding the stack context is a blocking call. Any context; the
+ * kernel context and threads outside a driver call are ignored.
+ */
+enum model_lat_block { MODEL_LAT_COST, MODEL_LAT_BUSY, MODEL_LAT_WAIT };
+void model_lat_enter(const char *entry, const char *fn);
+void model_lat_leave(void);
+void model_lat_token(struct model_thread *from, struct model_thread *to);
+sim_ns model_lat_mark(void);
+void model_lat_event(const char *what, sim_ns since, enum model_lat_block block);
+/* The configured cost c. */
+sim_ns model_lat_cost(enum model_cost c);
+/* Inside a driver call on a thread: spend cost c and record it as `what`. */
+void model_lat_charge(enum model_cost c, const char *what);
+
 /* ------------------------------------------------------------ creation */
 
 /* Each half creates its part of the model; called by model_create in this order, core

@@ -322,9 +322,17 @@ static struct nic *decode(uintptr_t port, uint32_t *off, const char *op)
 
 /* Trace an access: every one from the kernel context (with the cost it would have had:
  * no time passes there), and from a thread those that matter (traced: writes, ICR). */
+/* What an access costs: the scenario's io:costs{reg_read=, reg_write=} when set (not -1),
+ * else the unit's own (io:nic{reg_read=}). */
+static sim_ns reg_cost(const struct nic *u, int write)
+{
+	sim_ns c = model_lat_cost(write ? MODEL_COST_REG_WRITE : MODEL_COST_REG_READ);
+	return c >= 0 ? c : write ? u->cfg.reg_write_ns : u->cfg.reg_read_ns;
+}
+
 static void trace_access(struct nic *u, uint32_t off, uint32_t v, int write, int traced)
 {
-	sim_ns cost = write ? u->cfg.reg_write_ns : u->cfg.reg_read_ns;
+	sim_ns cost = reg_cost(u, write);
 	int kctx = !sim_thread_self(nic_g.w);
 	if (!kctx && !traced)
 		return;
@@ -334,11 +342,18 @@ static void trace_access(struct nic *u, uint32_t off, uint32_t v, int write, int
 	         (int64_t)cost);
 }
 
-/* The calling thread holds its CPU for the access (nothing in the kernel context). */
-static void charge(struct nic *u, int write)
+/* The calling thread holds its CPU for the access (nothing in the kernel context); inside
+ * a driver call the access is a costing event ("in32 STATUS"). */
+static void charge(struct nic *u, int write, const char *op, uint32_t off)
 {
-	if (sim_thread_self(nic_g.w))
-		sim_spend(nic_g.w, write ? u->cfg.reg_write_ns : u->cfg.reg_read_ns);
+	char what[40];
+	sim_ns t0;
+	if (!sim_thread_self(nic_g.w))
+		return;
+	t0 = model_lat_mark();
+	sim_spend(nic_g.w, reg_cost(u, write));
+	snprintf(what, sizeof(what), "%s %s", op, nic_reg_name(off));
+	model_lat_event(what, t0, MODEL_LAT_COST);
 }
 
 static uint32_t rd32(uintptr_t port, const char *op)
@@ -350,7 +365,7 @@ static uint32_t rd32(uintptr_t port, const char *op)
 	off &= ~3u;
 	v = nic_reg_read(u, off);
 	trace_access(u, off, v, 0, off == SIMNIC_ICR);
-	charge(u, 0);
+	charge(u, 0, op, off);
 	return v;
 }
 
@@ -373,7 +388,7 @@ static void wr(uintptr_t port, uint32_t val, int width, const char *op)
 	/* doorbells have their own record (nic_doorbell) */
 	trace_access(u, off, v, 1, off != SIMNIC_TDT && off != SIMNIC_RDT);
 	nic_reg_write(u, off, v);
-	charge(u, 1);
+	charge(u, 1, op, off);
 }
 
 uint32_t in32(uintptr_t port) { return rd32(port, "in32"); }

@@ -191,8 +191,10 @@ int pktsim_pthread_join(pthread_t tid, void **ret)
 		return EINVAL;
 	if (model_check_can_block("pthread_join"))
 		return EPERM;
+	sim_ns t0 = model_lat_mark();
 	while (!t->exited)
 		sim_wait(model_core.w, &t->exit_q, SIM_FOREVER);
+	model_lat_event("pthread_join", t0, MODEL_LAT_WAIT);
 	sim_thread_join(model_core.w, t->st);
 	if (ret)
 		*ret = t->retval;

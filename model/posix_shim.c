@@ -38,11 +38,14 @@ static int valid_ts(const struct timespec *ts)
 /* Sleep d of virtual time; 0, or -1 with errno when the caller cannot block. */
 static int sleep_for(sim_ns d, const char *call)
 {
+	sim_ns t0;
 	if (model_check_can_block(call)) {
 		errno = EPERM;
 		return -1;
 	}
+	t0 = model_lat_mark();
 	sim_sleep(model_core.w, d);
+	model_lat_event(call, t0, MODEL_LAT_WAIT);
 	return 0;
 }
 
@@ -85,8 +88,11 @@ int pktsim_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 /* Busy-wait. In an ISR (the kernel context) it takes no time: ISRs are instantaneous. */
 int nanospin_ns(unsigned long nsec)
 {
-	if (model_core.w && sim_thread_self(model_core.w))
+	if (model_core.w && sim_thread_self(model_core.w)) {
+		sim_ns t0 = model_lat_mark();
 		sim_spend(model_core.w, (sim_ns)nsec);
+		model_lat_event("nanospin_ns", t0, MODEL_LAT_BUSY);
+	}
 	return 0;
 }
 

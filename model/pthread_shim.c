@@ -12,6 +12,7 @@
 #include "core_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAGIC_MUTEX 0x6d757478u  /* "mutx" */
@@ -150,6 +151,22 @@ int pktsim_pthread_mutex_destroy(pthread_mutex_t *pm)
 	return 0;
 }
 
+/* Take m, waiting if another thread holds it; a wait inside a driver call is a costing
+ * event (a blocking call when the stack context waits: docs/latency.md). */
+static void mutex_lock_timed(struct pmutex *m)
+{
+	char what[48];
+	sim_ns t0;
+	if (!m->m.owner) {
+		sim_mutex_lock(model_core.w, &m->m);
+		return;
+	}
+	snprintf(what, sizeof(what), "mutex wait (held by \"%s\")", sim_thread_name(m->m.owner));
+	t0 = model_lat_mark();
+	sim_mutex_lock(model_core.w, &m->m);
+	model_lat_event(what, t0, MODEL_LAT_WAIT);
+}
+
 int pktsim_pthread_mutex_lock(pthread_mutex_t *pm)
 {
 	struct pmutex *m;
@@ -162,7 +179,7 @@ int pktsim_pthread_mutex_lock(pthread_mutex_t *pm)
 		m->depth++;
 		return 0;
 	}
-	sim_mutex_lock(model_core.w, &m->m);
+	mutex_lock_timed(m);
 	m->depth = 1;
 	return 0;
 }
@@ -271,8 +288,10 @@ static int cond_wait_for(struct pcond *c, pthread_mutex_t *pm, sim_ns timeout)
 	depth = m->depth;
 	m->depth = 0;
 	sim_mutex_unlock(model_core.w, &m->m);
+	sim_ns t0 = model_lat_mark();
 	rc = sim_wait(model_core.w, &c->q, timeout);
-	sim_mutex_lock(model_core.w, &m->m);
+	model_lat_event("pthread_cond_wait", t0, MODEL_LAT_WAIT);
+	mutex_lock_timed(m);
 	m->depth = depth;
 	return rc == -ETIMEDOUT ? ETIMEDOUT : 0;
 }

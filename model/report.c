@@ -106,6 +106,9 @@ void model_call_push(const char *entry, const void *fn)
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
 		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
+		model_lat_enter(entry, R.calls[s][d].fn);
+	} else {
+		model_lat_enter(entry, "(too deep)");
 	}
 	R.depth[s] = d + 1;
 }
@@ -113,8 +116,10 @@ void model_call_push(const char *entry, const void *fn)
 void model_call_pop(void)
 {
 	int s = slot();
-	if (R.depth[s] > 0)
+	if (R.depth[s] > 0) {
+		model_lat_leave();
 		R.depth[s]--;
+	}
 }
 
 const char *model_call_where(void)

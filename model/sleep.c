@@ -10,6 +10,7 @@
 #include "core_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 static struct {
 	struct model_thread *head, *tail;   /* sleepers in the order they slept */
@@ -138,10 +139,15 @@ void wakeup(const volatile void *ident)
 
 unsigned int delay(unsigned int ms)
 {
+	char what[32];
+	sim_ns t0;
 	if (model_check_can_block("delay"))
 		return 0;
 	sim_emit(model_core.w, model_core.k.delay, (int64_t)ms);
+	t0 = model_lat_mark();
 	sim_spend(model_core.w, (sim_ns)ms * SIM_MS);
+	snprintf(what, sizeof(what), "delay(%u)", ms);
+	model_lat_event(what, t0, MODEL_LAT_BUSY);
 	return 0;
 }
 

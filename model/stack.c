@@ -34,6 +34,7 @@ static void token_set(struct model_thread *t, const char *why)
 {
 	sim_world *w = model_core.w;
 	struct model_thread *old = S.holder;
+	model_lat_token(old, t);
 	if (old) {
 		old->wt.am_stack = 0;
 		old->held += sim_now(w) - old->hold_since;

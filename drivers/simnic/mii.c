@@ -221,6 +221,12 @@ simnic_mii_monitor(void *arg)
 	struct ifnet		*ifp = SN_IFP(sc);
 	struct nw_work_thread	*wtp = WTP;
 
+#ifdef SIMNIC_BUG_POLL_LINK
+	/* BUG (drivers/buggy/lat-callout-poll): waits for the link, polling in the callout */
+	for (int i = 0; i < SIMNIC_BUG_POLL_LINK &&
+	    !(SN_READ(sc, SIMNIC_STATUS) & SIMNIC_STATUS_LU); i++)
+		;
+#endif
 	simnic_link_update(sc, wtp);
 
 	NW_SIGLOCK_P(&ifp->if_snd_ex, sc->sc_iopkt, wtp);
