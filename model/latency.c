@@ -231,7 +231,10 @@ static sim_ns budget_for(const struct frame *f, int depth, const char **which)
 
 static void worst_insert(const struct model_lat_hold *h)
 {
-	int i = L.nworst < LAT_WORST ? L.nworst++ : LAT_WORST - 1;
+	int i;
+	if (h->held <= 0)
+		return;
+	i = L.nworst < LAT_WORST ? L.nworst++ : LAT_WORST - 1;
 	if (i == LAT_WORST - 1 && L.nworst == LAT_WORST && L.worst[i].held >= h->held)
 		return;
 	while (i > 0 && L.worst[i - 1].held < h->held) {
@@ -278,13 +281,19 @@ static void budget_check(const struct model_lat_hold *h, const struct frame *f, 
 	             held, start, which, lim, (unsigned long long)h->seq, evs[0] ? evs : "none");
 }
 
-/* The costliest events first (stable: equal totals keep first-seen order). */
+/* 1 if a goes after b: the costliest events first, the "other" row last (stable). */
+static int ev_after(const struct model_lat_event *a, const struct model_lat_event *b)
+{
+	int ao = !a->fn[0] && !strcmp(a->what, "other"), bo = !b->fn[0] && !strcmp(b->what, "other");
+	return ao != bo ? ao : a->total < b->total;
+}
+
 static void ev_sort(struct model_lat_event *ev, int nev)
 {
 	for (int i = 1; i < nev; i++) {
 		struct model_lat_event e = ev[i];
 		int j = i;
-		while (j > 0 && ev[j - 1].total < e.total) {
+		while (j > 0 && ev_after(&ev[j - 1], &e)) {
 			ev[j] = ev[j - 1];
 			j--;
 		}
@@ -444,6 +453,12 @@ static void flag_blocking(struct frame *f, const char *what, sim_ns cost)
 	             what, c, f->fn, f->entry);
 }
 
+int model_lat_measuring(void)
+{
+	int s, d;
+	return current(&s, &d) != NULL;
+}
+
 void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
 {
 	int s, d;
@@ -473,8 +488,10 @@ sim_ns model_lat_cost(enum model_cost c)
 void model_lat_charge(enum model_cost c, const char *what)
 {
 	sim_ns t0, ns = model_lat_cost(c);
-	if (ns <= 0 || !model_core.w || !sim_thread_self(model_core.w) || !model_call_where()[0])
-		return;
+	sim_thread *st;
+	if (ns <= 0 || !model_core.w || !(st = sim_thread_self(model_core.w)) ||
+	    !L.depth[slot_of(st)])
+		return; /* only driver code pays: not io-pkt's own work, not an ISR */
 	t0 = now();
 	sim_spend(model_core.w, ns);
 	model_lat_event(what, t0, MODEL_LAT_COST);

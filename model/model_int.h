@@ -200,6 +200,8 @@ void model_lat_enter(const char *entry, const char *fn);
 void model_lat_leave(void);
 void model_lat_token(struct model_thread *from, struct model_thread *to);
 sim_ns model_lat_mark(void);
+/* 1 if the calling thread is inside a measured driver call (worth formatting an event). */
+int model_lat_measuring(void);
 void model_lat_event(const char *what, sim_ns since, enum model_lat_block block);
 /* The configured cost c. */
 sim_ns model_lat_cost(enum model_cost c);

@@ -352,6 +352,8 @@ static void charge(struct nic *u, int write, const char *op, uint32_t off)
 		return;
 	t0 = model_lat_mark();
 	sim_spend(nic_g.w, reg_cost(u, write));
+	if (!model_lat_measuring())
+		return;
 	snprintf(what, sizeof(what), "%s %s", op, nic_reg_name(off));
 	model_lat_event(what, t0, MODEL_LAT_COST);
 }
