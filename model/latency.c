@@ -58,9 +58,13 @@ struct entry_stat {
 	sim_ns total, max;
 };
 
+/* Open driver calls per thread slot (id % LAT_THREADS: two threads 1024 ids apart inside
+ * driver calls at once would share one). Apart from L: never cleared wholesale, a slot's
+ * frames are valid up to its depth. */
+static struct frame frames[LAT_THREADS][LAT_DEPTH];
+
 static struct {
 	int init;
-	struct frame frames[LAT_THREADS][LAT_DEPTH];
 	int depth[LAT_THREADS];
 	sim_ns costs[MODEL_COST_COUNT];
 	/* statistics */
@@ -119,8 +123,7 @@ static void lat_init(void)
 
 static int slot_of(sim_thread *st)
 {
-	int id = st ? sim_thread_id(st) : 0;
-	return id < LAT_THREADS ? id : LAT_THREADS - 1;
+	return st ? sim_thread_id(st) % LAT_THREADS : 0;
 }
 
 static sim_ns now(void)
@@ -360,12 +363,12 @@ void model_lat_enter(const char *entry, const char *fn)
 		return;
 	self = model_thread_self();
 	if (d > 0)
-		ctx = L.frames[s][d - 1].ctx;
+		ctx = frames[s][d - 1].ctx;
 	else if (self && model_core.stack.holder == self)
 		ctx = CTX_STACK;
 	else if (self && self->kind == MT_WORKER)
 		ctx = CTX_INTR;
-	f = &L.frames[s][d];
+	f = &frames[s][d];
 	f->entry = entry;
 	snprintf(f->fn, sizeof(f->fn), "%s", fn);
 	f->ctx = ctx;
@@ -385,8 +388,8 @@ void model_lat_leave(void)
 	if (L.depth[s] == 0)
 		return;
 	d = --L.depth[s];
-	if (d < LAT_DEPTH && L.frames[s][d].ctx != CTX_NONE)
-		span_close(&L.frames[s][d], d);
+	if (d < LAT_DEPTH && frames[s][d].ctx != CTX_NONE)
+		span_close(&frames[s][d], d);
 }
 
 /* The stack token moves from thread `from` to thread `to` (either may be NULL). */
@@ -399,7 +402,7 @@ void model_lat_token(struct model_thread *from, struct model_thread *to)
 	if (from) {
 		int s = slot_of(from->st), n = L.depth[s] < LAT_DEPTH ? L.depth[s] : LAT_DEPTH;
 		for (int i = 0; i < n; i++) {
-			struct frame *f = &L.frames[s][i];
+			struct frame *f = &frames[s][i];
 			if (f->ctx == CTX_STACK && f->seg_start >= 0) {
 				f->held += t - f->seg_start;
 				f->seg_start = -1;
@@ -409,8 +412,8 @@ void model_lat_token(struct model_thread *from, struct model_thread *to)
 	if (to) {
 		int s = slot_of(to->st), n = L.depth[s] < LAT_DEPTH ? L.depth[s] : LAT_DEPTH;
 		for (int i = 0; i < n; i++)
-			if (L.frames[s][i].ctx == CTX_STACK)
-				L.frames[s][i].seg_start = t;
+			if (frames[s][i].ctx == CTX_STACK)
+				frames[s][i].seg_start = t;
 	}
 }
 
@@ -430,11 +433,11 @@ static struct frame *current(int *sp, int *dp)
 		return NULL;
 	s = slot_of(st);
 	d = L.depth[s] < LAT_DEPTH ? L.depth[s] : LAT_DEPTH;
-	if (d == 0 || L.frames[s][d - 1].ctx == CTX_NONE)
+	if (d == 0 || frames[s][d - 1].ctx == CTX_NONE)
 		return NULL;
 	*sp = s;
 	*dp = d;
-	return &L.frames[s][d - 1];
+	return &frames[s][d - 1];
 }
 
 static void flag_blocking(struct frame *f, const char *what, sim_ns cost)
@@ -470,8 +473,8 @@ void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
 	if (cost <= 0 && block == MODEL_LAT_COST)
 		return;
 	for (int i = 0; i < d; i++)
-		if (L.frames[s][i].ctx != CTX_NONE)
-			ev_add(L.frames[s][i].ev, &L.frames[s][i].nev, what, f->fn, cost);
+		if (frames[s][i].ctx != CTX_NONE)
+			ev_add(frames[s][i].ev, &frames[s][i].nev, what, f->fn, cost);
 	if (f->ctx != CTX_STACK || model_core.stack.holder != model_thread_self())
 		return;
 	if ((block == MODEL_LAT_WAIT && cost > 0) ||
@@ -574,9 +577,26 @@ static int probe_fn(void *arg)
 	return 0; /* "ifconfig" with no argument: io-pkt answers from the stack, no driver */
 }
 
+/* The probe waited too long: name the longest hold so far (the likely culprit). */
+static void probe_breach(sim_ns sent, sim_ns waited)
+{
+	char t[32], lat[32], per[32], held[32], evs[600];
+	const struct model_lat_hold *h = L.nworst ? &L.worst[0] : NULL;
+	sim_format_ns(sent, t, sizeof(t));
+	sim_format_ns(waited, lat, sizeof(lat));
+	sim_format_ns(L.budget_probe, per, sizeof(per));
+	sim_format_ns(h ? h->held : 0, held, sizeof(held));
+	if (h)
+		model_lat_events_format(h->ev, h->nev, evs, sizeof(evs));
+	model_breach("stack-probe-budget",
+	             "a status request (the probe) sent at t=%s waited %s for the stack context, "
+	             "over its budget probe = %s; the longest hold so far: %s %s held %s (%s)",
+	             t, lat, per, h ? h->entry : "none", h ? h->fn : "", held,
+	             h && h->nev ? evs : "no costing events");
+}
+
 static void probe_main(sim_world *w, void *arg)
 {
-	char lat[32], per[32];
 	for (;;) {
 		sim_ns t0, d;
 		sim_sleep(w, L.probe_period);
@@ -587,16 +607,8 @@ static void probe_main(sim_world *w, void *arg)
 		dur_add(&L.probe_at, t0);
 		dur_add(&L.probe_wait, d);
 		sim_emit(w, L.kind_probe, (int64_t)t0, (int64_t)d);
-		if (L.checks && L.budget_probe && d > L.budget_probe) {
-			sim_format_ns(d, lat, sizeof(lat));
-			sim_format_ns(L.budget_probe, per, sizeof(per));
-			model_breach("stack-probe-budget",
-			             "a status request (the probe) sent at t=%lld ns waited %s for the "
-			             "stack context, over its budget probe = %s; the worst hold so far: "
-			             "%s %s %lld ns",
-			             (long long)t0, lat, per, L.nworst ? L.worst[0].entry : "none",
-			             L.nworst ? L.worst[0].fn : "", L.nworst ? (long long)L.worst[0].held : 0LL);
-		}
+		if (L.checks && L.budget_probe && d > L.budget_probe)
+			probe_breach(t0, d);
 	}
 }
 

@@ -38,7 +38,7 @@ static int slot(void)
 {
 	sim_world *w = model_world();
 	int id = w ? sim_thread_id(sim_thread_self(w)) : 0;
-	return id < CALL_THREADS ? id : CALL_THREADS - 1;
+	return id % CALL_THREADS; /* threads CALL_THREADS ids apart share a slot */
 }
 
 /* Open addressing over the address bits; never iterated, so its order does not matter. */

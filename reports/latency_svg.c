@@ -99,7 +99,7 @@ int reports_latency_svg_timeline(FILE *f, const struct model_lat_report *r,
 	int nrows = 0, h, drawn = 0;
 	double scale = r->end > 0 ? (double)(W - 170) / (double)r->end : 0;
 	char a[32], b[32];
-	sim_ns minw = 0, maxwait = 1;
+	sim_ns minw = 0, maxwait = 0;
 	for (size_t i = 0; i < r->nspans; i++)
 		row_of(r, r->spans[i].entry, rows, &nrows);
 	if (r->nspans > MAX_RECTS && scale > 0)
@@ -139,7 +139,7 @@ int reports_latency_svg_timeline(FILE *f, const struct model_lat_report *r,
 		        y0 + 120, W - 10, y0 + 120);
 		for (size_t i = 0; i < r->nprobe && i < MAX_RECTS; i++) {
 			double x = 160 + (double)r->probe_at[i] * scale;
-			int hh = (int)((double)r->probe_wait[i] * 100.0 / (double)maxwait);
+			int hh = maxwait ? (int)((double)r->probe_wait[i] * 100.0 / (double)maxwait) : 0;
 			fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"1.5\" height=\"%d\" fill=\"#4a7bd0\">"
 			        "<title>sent at %s, waited %s</title></rect>\n",
 			        x, y0 + 120 - (hh < 1 ? 1 : hh), hh < 1 ? 1 : hh,

@@ -179,6 +179,20 @@ START_TEST(test_probe_measures_wait)
 }
 END_TEST
 
+START_TEST(test_probe_budget)
+{
+	char err[128];
+	lat_world();
+	ck_assert_int_eq(model_lat_budget_set("probe", SIM_MS, err, sizeof(err)), 0);
+	ck_assert_int_eq(model_lat_budget_set("delay_threshold", 5 * SIM_MS, err, sizeof(err)), 0);
+	ck_assert_int_eq(model_lat_probe_start(SIM_MS, err, sizeof(err)), 0);
+	spawn("driver", drv_late_hold, NULL);
+	ck_breach(run(), "stack-probe-budget",
+	          "sent at t=3.000ms waited 1.503ms for the stack context, over its budget probe = "
+	          "1.000ms; the longest hold so far: if_init lat_hold held 2.003ms (delay(2) x1");
+}
+END_TEST
+
 static Suite *lat_suite(void)
 {
 	Suite *s = suite_create("latency");
@@ -192,6 +206,7 @@ static Suite *lat_suite(void)
 	tcase_add_test(tc, test_budget_breach);
 	tcase_add_test(tc, test_blocking_flagged);
 	tcase_add_test(tc, test_probe_measures_wait);
+	tcase_add_test(tc, test_probe_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }
