@@ -114,8 +114,10 @@ int nw_pthread_create(pthread_t *tidp, const pthread_attr_t *attr, void *(*fn)(v
 	snprintf(qname, sizeof(qname), "init of thread %d", t->id);
 	sim_waitq_init(w, &t->quiesce_q, qname);
 	sim_waitq_set_holder(&t->quiesce_q, t->st);
+	sim_ns t0 = model_lat_mark();
 	while (!t->init_done)
 		sim_wait(w, &t->quiesce_q, SIM_FOREVER);
+	model_lat_event("nw_pthread_create wait", t0, MODEL_LAT_COST);
 	rc = t->init_rc;
 	unquiesce_all();
 	if (rc == EOK)

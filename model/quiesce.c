@@ -61,9 +61,11 @@ static void wait_quiet(struct model_thread *t, int die)
 	snprintf(name, sizeof(name), "quiesce of thread %d \"%s\"", t->id, model_thread_name(t));
 	sim_waitq_init(w, &t->quiesce_q, name);
 	sim_waitq_set_holder(&t->quiesce_q, t->st);
+	sim_ns t0 = model_lat_mark();
 	sim_emit(w, model_core.k.quiesce_wait, (int64_t)t->id, model_thread_name(t), (int64_t)die);
 	while (!t->exited && (die || !t->quiesced))
 		sim_wait(w, &t->quiesce_q, SIM_FOREVER);
+	model_lat_event(die ? "quiesce wait (reap)" : "quiesce wait", t0, MODEL_LAT_COST);
 }
 
 void model_quiesce_one(struct model_thread *t, int die)

@@ -91,6 +91,16 @@ void nw_siglock_p(pthread_mutex_t *exp, struct _iopkt_self *iopkt, struct nw_wor
 		             "already holds: a real io-pkt deadlocks here", r->name);
 		return;
 	}
+	if (r->tx.owner && model_lat_measuring()) {
+		/* io-pkt's own lock, held briefly by design: a cost, not a blocking call */
+		char what[48];
+		sim_ns t0 = model_lat_mark();
+		snprintf(what, sizeof(what), "TX mutex wait (held by \"%s\")",
+		         sim_thread_name(r->tx.owner));
+		sim_mutex_lock(net_w(), &r->tx);
+		model_lat_event(what, t0, MODEL_LAT_COST);
+		return;
+	}
 	sim_mutex_lock(net_w(), &r->tx);
 }
 
