@@ -9,7 +9,7 @@ local io = sys:iopkt{ workers = 2 }
 local nic = io:nic{ link = false }            -- no cable plugged: the link stays down
 local DRV = driver() == "devnp-sam.so" and "devnp-simnic.so" or driver()
 
-io:latency{ any = "1ms", callout = "500us", probe = "2ms" }
+io:latency{ any = "1ms", callout = "500us", probe = "2ms", checks = param("checks", true) }
 io:probe("1ms")
 
 sys:spawn("admin", function()

@@ -1,14 +1,14 @@
 -- pktsim: drivers=test-net,sam
 -- Stack-context latency: an if_init that must wait for slow hardware (test-net's
--- slowinit=300: 300 ms) must not hold the stack context meanwhile. lat0 waits with tsleep,
+-- slowinit=500: 500 ms) must not hold the stack context meanwhile. lat0 waits with tsleep,
 -- lat1 hands the wait to io-pkt main with blockop; both leave the stack free, which the
 -- probe (a status request every 500 us, like "ifconfig" in a loop) shows. A driver that
 -- busy-waits instead (devnp-lat-init-delay.so) fails here: docs/bug-catalog.md, 6.
 local sys = system{ cpus = 2, seed = 1, stall_limit = "2s", time_limit = "10s" }
 local io = sys:iopkt{ workers = 2 }
-local SLOW = param("slow", 300)
+local SLOW = param("slow", 500)
 
-io:latency{ any = "1ms", if_init = "200us", probe = "2ms" }
+io:latency{ any = "1ms", if_init = "200us", probe = "2ms", checks = param("checks", true) }
 io:probe("500us")
 
 local took = {}

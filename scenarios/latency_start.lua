@@ -9,7 +9,7 @@ local sys = system{ cpus = 2, seed = 1, stall_limit = "2s", time_limit = "10s" }
 local io = sys:iopkt{ workers = 2 }
 local ROUNDS = param("rounds", 20)
 
-io:latency{ any = "1ms", if_start = "100us", probe = "2ms" }
+io:latency{ any = "1ms", if_start = "100us", probe = "2ms", checks = param("checks", true) }
 io:probe("250us")
 
 sys:spawn("app", function()
