@@ -187,13 +187,13 @@ static int io_shutdown(lua_State *L)
 	return push_result(L, model_shutdown(err, sizeof(err)), err);
 }
 
-/* io:send(ifname, len[, count]): sends count frames (default 1) and stops at the first
- * that fails; returns how many were sent and the errno's name of the failure, or nil. */
+/* io:send(ifname, len[, count]): sends count frames (default 1), in one write request
+ * (model_app_send_n), and stops at the first that fails; returns how many were sent and the errno's name of the failure, or nil. */
 static int io_send(lua_State *L)
 {
 	const char *ifname;
-	lua_Integer len, count, sent = 0;
-	int rc = 0;
+	lua_Integer len, count;
+	int rc = 0, sent = 0;
 	check_io(L, "send");
 	ifname = luaL_checkstring(L, 2);
 	len = luaL_checkinteger(L, 3);
@@ -203,8 +203,9 @@ static int io_send(lua_State *L)
 	if (count < 0)
 		return luaL_error(L, "send(): negative count %I", count);
 	harness_check_blocking(L, "send()");
-	while (sent < count && (rc = model_app_send(ifname, (size_t)len)) == 0)
-		sent++;
+	if (count > INT_MAX)
+		return luaL_error(L, "send(): count %I too large", count);
+	rc = model_app_send_n(ifname, (size_t)len, (int)count, &sent);
 	lua_pushinteger(L, sent);
 	if (sent < count)
 		lua_pushstring(L, harness_errno_name(rc < 0 ? -rc : rc));

@@ -80,6 +80,15 @@ int model_shutdown(char *err, size_t errlen);
  */
 int model_app_send(const char *ifname, size_t len);
 
+/*
+ * count frames in ONE stack request (an application writing them in one call, like
+ * sendmmsg): each as model_app_send would, one after the other, stopping at the first
+ * that fails. *sent is how many were queued; returns 0 if all were, else the errno of the
+ * first failure (as model_app_send). Batching is what keeps a flood of application frames
+ * from costing a request (a pseudo-thread and its context switches) per frame.
+ */
+int model_app_send_n(const char *ifname, size_t len, int count, int *sent);
+
 /* ------------------------------------------------------------ state */
 
 struct model_if_info {

@@ -16,6 +16,8 @@
 struct call {
 	const char *entry;
 	char fn[96];
+	char where[160]; /* "fn (entry)", formatted on first use (model_call_where) */
+	int where_ok;
 };
 
 /* One stack of driver calls per simulated thread, indexed by thread id: a thread can
@@ -86,7 +88,9 @@ const char *model_symbol_name(const void *fn, char *buf, size_t n)
 		return buf;
 	}
 	if (model_dladdr(fn, &info) && info.dli_sname && info.dli_saddr == fn) {
-		snprintf(buf, n, "%s", info.dli_sname);
+		size_t l = strnlen(info.dli_sname, n - 1); /* snprintf("%s") without its cost */
+		memcpy(buf, info.dli_sname, l);
+		buf[l] = 0;
 		return buf;
 	}
 	if (model_dladdr(fn, &info) && info.dli_fname) {
@@ -105,6 +109,7 @@ void model_call_push(const char *entry, const void *fn)
 	int s = slot(), d = R.depth[s];
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
+		R.calls[s][d].where_ok = 0;
 		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
 	}
 	R.depth[s] = d + 1;
@@ -119,14 +124,24 @@ void model_call_pop(void)
 
 const char *model_call_where(void)
 {
-	static char buf[160];
 	int s = slot(), d = R.depth[s];
+	struct call *c;
 	if (d == 0)
 		return "";
 	if (d > CALL_DEPTH)
 		d = CALL_DEPTH;
-	snprintf(buf, sizeof(buf), "%s (%s)", R.calls[s][d - 1].fn, R.calls[s][d - 1].entry);
-	return buf;
+	c = &R.calls[s][d - 1];
+	if (!c->where_ok) { /* every mbuf allocation asks: format once per call */
+		size_t f = strnlen(c->fn, sizeof(c->where) - 4), e = strlen(c->entry);
+		if (f + e + 4 > sizeof(c->where))
+			e = sizeof(c->where) - 4 - f;
+		memcpy(c->where, c->fn, f); /* "fn (entry)" */
+		memcpy(c->where + f, " (", 2);
+		memcpy(c->where + f + 2, c->entry, e);
+		memcpy(c->where + f + 2 + e, ")", 2);
+		c->where_ok = 1;
+	}
+	return c->where;
 }
 
 void model_breach(const char *rule, const char *fmt, ...)

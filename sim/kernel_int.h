@@ -74,6 +74,20 @@ struct sim_thread {
 	sim_waitq exit_q;           /* joiners */
 };
 
+/*
+ * A SimGrid actor that carries simulated threads, one after the other: when a thread's
+ * function returns, its carrier goes back to its CPU's idle list and the next
+ * sim_thread_create on that CPU reuses it. Creating and ending an actor (its stack's
+ * mmap, guard page and unwinding) cost more than most threads' whole lives: io-pkt
+ * starts a pseudo-thread per stack request.
+ */
+struct sim_carrier {
+	sg_actor_t actor;
+	sg_sem_t sem;               /* the carried thread's semaphore (sim_thread.sem) */
+	sim_thread *t;              /* the thread carried now, NULL while idle */
+	struct sim_carrier *next_idle;
+};
+
 struct sim_timer {
 	uint32_t magic;
 	int id;
@@ -115,6 +129,8 @@ struct sim_world {
 	int ntimers, nwaitqs;
 	sim_ns cpu_busy_until[SIM_MAX_CPUS];
 	sg_host_t hosts[SIM_MAX_CPUS];
+	struct sim_carrier *idle[SIM_MAX_CPUS]; /* carriers without a thread, per CPU (LIFO) */
+	int ncarriers;              /* actors created for threads */
 	sg_sem_t main_sem;
 	int ending;                 /* the run is over: nothing more is dispatched */
 	int advancing;              /* the dispatcher is in sg_actor_sleep_for */

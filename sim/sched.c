@@ -267,15 +267,55 @@ static void thread_exit(sim_world *w, sim_thread *t)
 	sim_sched_leave(w);
 }
 
-static void thread_main(int argc, char **argv)
+/*
+ * The body of every thread actor: wait for the CPU, run the carried thread's function,
+ * end the thread, and go idle until sim_thread_create hands this carrier a new thread
+ * (the same semaphore then wakes it). Killed by SimGrid at the end of the run.
+ */
+static void carrier_main(int argc, char **argv)
 {
-	sim_thread *t = sg_actor_self_get_data();
-	sim_world *w = t->w;
-	sg_sem_acquire(t->sem);
-	w->current = t;
-	t->state = SIM_T_RUNNING;
-	t->fn(w, t->arg);
-	thread_exit(w, t);
+	struct sim_carrier *c = sg_actor_self_get_data();
+	(void)argc, (void)argv;
+	for (;;) {
+		sim_thread *t;
+		sim_world *w;
+		sg_sem_acquire(c->sem);
+		t = c->t;
+		w = t->w;
+		w->current = t;
+		t->state = SIM_T_RUNNING;
+		t->fn(w, t->arg);
+		/* idle before the hand-off: a thread created while the kernel runs events in
+		 * thread_exit may take this carrier, and its first hand-off then finds the
+		 * semaphore released when this loop comes back to it */
+		c->t = NULL;
+		c->next_idle = w->idle[t->cpu];
+		w->idle[t->cpu] = c;
+		thread_exit(w, t);
+	}
+}
+
+/* A carrier for t on its CPU: an idle one, else a new actor. */
+static void carrier_take(sim_world *w, sim_thread *t)
+{
+	struct sim_carrier *c = w->idle[t->cpu];
+	if (c) {
+		w->idle[t->cpu] = c->next_idle;
+	} else {
+		c = sim_alloc(w, sizeof(*c));
+		c->sem = sg_sem_init(0);
+		c->actor = sg_actor_init(t->name, w->hosts[t->cpu]);
+		sg_actor_set_data(c->actor, c);
+		sg_actor_start(c->actor, carrier_main, 0, NULL);
+		/* Killed when the kernel's actor ends the run. After start: SimGrid 3.32 crashes
+		 * at kill time when an actor daemonizes another before starting it. */
+		sg_actor_daemonize(c->actor);
+		w->ncarriers++;
+	}
+	c->t = t;
+	c->next_idle = NULL;
+	t->actor = c->actor;
+	t->sem = c->sem;
 }
 
 sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_thread_fn fn, void *arg)
@@ -291,7 +331,6 @@ sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_threa
 	t->w = w;
 	t->fn = fn;
 	t->arg = arg;
-	t->sem = sg_sem_init(0);
 	sim_event_init(&t->wake_ev, SIM_EV_WAKE, t);
 	sim_event_init(&t->watch_ev, SIM_EV_WATCHDOG, t);
 	sim_waitq_init(w, &t->exit_q, t->name);
@@ -304,12 +343,7 @@ sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_threa
 	w->all_tail = t;
 	w->live++;
 	sim_emit(w, w->k.thread_create, (int64_t)t->id, t->name, (int64_t)cpu);
-	t->actor = sg_actor_init(t->name, w->hosts[cpu]);
-	sg_actor_set_data(t->actor, t);
-	sg_actor_start(t->actor, thread_main, 0, NULL);
-	/* Killed when the kernel's actor ends the run. After start: SimGrid 3.32 crashes at
-	 * kill time when an actor daemonizes another before starting it. */
-	sg_actor_daemonize(t->actor);
+	carrier_take(w, t);
 	sim_sched_ready(w, t);
 	return t;
 }
