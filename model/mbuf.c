@@ -69,51 +69,52 @@ void net_mbuf_init(void)
 
 /* ------------------------------------------------------------ sites */
 
-/* Copy src into dst (n bytes), truncating: snprintf("%s") without the formatting cost. */
-static void scpy(char *dst, size_t n, const char *src)
-{
-	size_t l = strnlen(src, n - 1);
-	memcpy(dst, src, l);
-	dst[l] = 0;
-}
-
 /*
- * The formatted code site ("sam_rx+0x4c (devnp-sam.so)") cached by return address and
- * the DLL record (and its load state) it belongs to: every mbuf allocation and free
- * records its site, and formatting it each time was the largest cost per received frame.
- * Never iterated: its order cannot leak into results.
+ * The code site ("sam_rx+0x4c (devnp-sam.so)") and owner, interned, cached by return
+ * address and the DLL record (and its load state) it belongs to: every mbuf allocation
+ * and free records its site, and formatting it each time was the largest cost per
+ * received frame. Never iterated: its order cannot leak into results.
  */
-struct site_cache { const void *ra; const void *d; int state; char code[NET_SITE_LEN]; };
+struct site_cache { const void *ra; const void *d; int state; const char *code, *owner; };
 static struct site_cache site_cache[256];
+static sim_world *site_cache_w;
 
 void net_site_fill(struct net_site *s, const void *ra)
 {
 	struct model_thread *t = model_thread_self();
-	struct net_dll *d = ra ? net_dll_of(ra) : NULL;
-	struct model_sym info;
 
-	scpy(s->owner, sizeof(s->owner), d ? d->name : NET_IO_PKT);
+	if (site_cache_w != net_w()) { /* interned texts live with their world */
+		memset(site_cache, 0, sizeof(site_cache));
+		site_cache_w = net_w();
+	}
 	if (!ra) {
-		scpy(s->code, sizeof(s->code), "io-pkt");
+		s->owner = NET_IO_PKT;
+		s->code = "io-pkt";
 	} else {
+		struct net_dll *d = net_dll_of(ra);
 		struct site_cache *c = &site_cache[((uintptr_t)ra >> 2) & 255];
 		if (c->ra != ra || c->d != d || c->state != (d ? (int)d->state : -1)) {
+			struct model_sym info;
+			char code[NET_SITE_LEN];
 			if (model_dladdr(ra, &info) && info.dli_sname) {
 				const char *f = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
-				snprintf(c->code, sizeof(c->code), "%s+0x%lx (%s)", info.dli_sname,
+				snprintf(code, sizeof(code), "%s+0x%lx (%s)", info.dli_sname,
 				         (unsigned long)((const char *)ra - (const char *)info.dli_saddr),
 				         d ? d->file : f ? f + 1 : info.dli_fname ? info.dli_fname : "?");
 			} else {
-				net_fn_name(ra, c->code, sizeof(c->code));
+				net_fn_name(ra, code, sizeof(code));
 			}
+			c->code = model_intern(code);
+			c->owner = d ? model_intern(d->name) : NET_IO_PKT;
 			c->ra = ra;
 			c->d = d;
 			c->state = d ? (int)d->state : -1;
 		}
-		memcpy(s->code, c->code, sizeof(s->code));
+		s->code = c->code;
+		s->owner = c->owner;
 	}
-	scpy(s->where, sizeof(s->where), model_call_where());
-	scpy(s->thread, sizeof(s->thread), t ? model_thread_name(t) : "kernel");
+	s->where = model_call_where();
+	s->thread = t ? model_thread_name(t) : "kernel";
 	s->t = sim_now(net_w());
 }
 
@@ -121,6 +122,10 @@ const char *net_site_format(const struct net_site *s, char *buf, size_t n)
 {
 	char when[32];
 	sim_format_ns(s->t, when, sizeof(when));
+	if (!s->code) {
+		snprintf(buf, n, "(nowhere recorded)");
+		return buf;
+	}
 	snprintf(buf, n, "%s%s%s, thread \"%s\", t=%s", s->code, s->where[0] ? " in " : "",
 	         s->where, s->thread, when);
 	return buf;

@@ -151,8 +151,13 @@ void model_intr_run_deferred(struct nw_work_thread *wtp);
  */
 void model_call_push(const char *entry, const void *fn);
 void model_call_pop(void);
-/* The innermost driver function running, "" if none ("sam_init (if_init)"). */
+/* The innermost driver function running, "" if none ("sam_init (if_init)"); the text is
+ * interned (model_intern): the pointer stays valid as long as the world. */
 const char *model_call_where(void);
+
+/* The interned copy of s (intern.c): equal texts give one pointer, valid as long as the
+ * world; NULL is "". Without a world, s itself. */
+const char *model_intern(const char *s);
 /*
  * dladdr() through a cache keyed by address (interrupts, callouts and mbuf sites ask for
  * the same few addresses millions of times). 1 and *info, or 0. Any code that dlclose()s

@@ -45,12 +45,14 @@
 
 /* ------------------------------------------------------------ mbufs (mbuf.c) */
 
-/* Where something happened: the code, the driver function running, thread, time. */
+/* Where something happened: the code, the driver function running, thread, time. The
+ * texts are interned (model_intern) or the thread's own name, never copied: every mbuf
+ * allocation and free fills one. All NULL in a site never filled. */
 struct net_site {
-	char owner[NET_OWNER_LEN];   /* "sam" (the DLL of the calling code) or "io-pkt" */
-	char code[NET_SITE_LEN];     /* "sam_rx_mbuf+0x3c (devnp-sam.so)" */
-	char where[NET_SITE_LEN];    /* model_call_where(): "sam_process_interrupt (...)" */
-	char thread[32];
+	const char *owner;           /* "sam" (the DLL of the calling code) or "io-pkt" */
+	const char *code;            /* "sam_rx_mbuf+0x3c (devnp-sam.so)" */
+	const char *where;           /* model_call_where(): "sam_process_interrupt (...)" */
+	const char *thread;          /* the thread's name (as it is when reported), "kernel" */
 	sim_ns t;
 };
 

@@ -16,8 +16,7 @@
 struct call {
 	const char *entry;
 	char fn[96];
-	char where[160]; /* "fn (entry)", formatted on first use (model_call_where) */
-	int where_ok;
+	const char *where; /* "fn (entry)", interned on first use (model_call_where) */
 };
 
 /* One stack of driver calls per simulated thread, indexed by thread id: a thread can
@@ -109,7 +108,7 @@ void model_call_push(const char *entry, const void *fn)
 	int s = slot(), d = R.depth[s];
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
-		R.calls[s][d].where_ok = 0;
+		R.calls[s][d].where = NULL;
 		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
 	}
 	R.depth[s] = d + 1;
@@ -131,15 +130,14 @@ const char *model_call_where(void)
 	if (d > CALL_DEPTH)
 		d = CALL_DEPTH;
 	c = &R.calls[s][d - 1];
-	if (!c->where_ok) { /* every mbuf allocation asks: format once per call */
-		size_t f = strnlen(c->fn, sizeof(c->where) - 4), e = strlen(c->entry);
-		if (f + e + 4 > sizeof(c->where))
-			e = sizeof(c->where) - 4 - f;
-		memcpy(c->where, c->fn, f); /* "fn (entry)" */
-		memcpy(c->where + f, " (", 2);
-		memcpy(c->where + f + 2, c->entry, e);
-		memcpy(c->where + f + 2 + e, ")", 2);
-		c->where_ok = 1;
+	if (!c->where) { /* every mbuf allocation asks: format once per call */
+		char buf[sizeof(c->fn) + 48];
+		size_t f = strnlen(c->fn, sizeof(c->fn)), e = strnlen(c->entry, 44);
+		memcpy(buf, c->fn, f); /* "fn (entry)" */
+		memcpy(buf + f, " (", 2);
+		memcpy(buf + f + 2, c->entry, e);
+		memcpy(buf + f + 2 + e, ")", 2);
+		c->where = model_intern(buf);
 	}
 	return c->where;
 }
