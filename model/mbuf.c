@@ -8,8 +8,9 @@
  * any pointer into them stays readable: a freed mbuf is recognised as such (magic
  * "free", and its record), not a crash.
  *
- * Quarantine. A freed record is filled with NET_POISON and queued; it is reused only
- * once NET_QUARANTINE newer frees have happened. So a double free within that window is
+ * Quarantine. A freed record is filled with NET_POISON (its mbuf, and its cluster up to
+ * the end of the data it held: rec_used_extent) and queued; it is reused only once
+ * NET_QUARANTINE newer frees have happened. So a double free within that window is
  * reported with both sites, and a write to a freed mbuf (its header or data) is found
  * when the record is reused or when the quarantine is scanned (net_mbuf_check_quarantine:
  * at the end of each request and when mbuf statistics are read).
@@ -177,7 +178,8 @@ struct net_mrec *net_mbuf_rec(const struct mbuf *m)
 	return NULL;
 }
 
-/* 1 if nothing in r's mbuf (but its magic) or cluster changed since it was poisoned. */
+/* 1 if nothing in r's mbuf (but its magic) or the poisoned part of its cluster changed
+ * since it was poisoned. */
 static int rec_poison_intact(const struct net_mrec *r)
 {
 	const unsigned char *m = (const unsigned char *)&r->m;
@@ -186,14 +188,39 @@ static int rec_poison_intact(const struct net_mrec *r)
 	return memcmp(m, P.poison, mo) == 0 &&
 	       memcmp(m + after, P.poison, sizeof(struct mbuf) - after) == 0 &&
 	       r->m.m_hdr.mh_magic == NET_MAGIC_MBUF_FREE &&
-	       memcmp(r->cluster, P.poison, MCLBYTES) == 0;
+	       memcmp(r->cluster, P.poison, r->poison_hi) == 0;
 }
 
-static void rec_poison(struct net_mrec *r)
+/* Poison r's mbuf and the first hi bytes of its cluster; the checks look at exactly
+ * those bytes (poison_hi), so bytes left unpoisoned are never mistaken for a write. */
+static void rec_poison(struct net_mrec *r, size_t hi)
 {
 	memset(&r->m, NET_POISON, sizeof(r->m));
 	r->m.m_hdr.mh_magic = NET_MAGIC_MBUF_FREE;
-	memset(r->cluster, NET_POISON, MCLBYTES);
+	memset(r->cluster, NET_POISON, hi);
+	r->poison_hi = hi;
+}
+
+/*
+ * How much of r's cluster to poison when the live mbuf r is freed: from its start to the
+ * end of the mbuf's data (at least NET_POISON_MIN bytes), where a stale pointer into a
+ * freed buffer writes; the whole cluster if the data pointer is not inside it. An mbuf
+ * without a cluster this time leaves the cluster as it was (still poisoned). Poisoning
+ * and checking all 2 KiB of every freed cluster cost more than the rest of a 64-byte
+ * frame's receive path.
+ */
+static size_t rec_used_extent(const struct net_mrec *r)
+{
+	ptrdiff_t off = (const char *)r->m.m_data - r->cluster;
+	size_t end;
+	if (!r->has_cluster)
+		return r->poison_hi;
+	if (off < 0 || off > MCLBYTES || r->m.m_len < 0)
+		return MCLBYTES;
+	end = (size_t)off + (size_t)r->m.m_len;
+	if (end < NET_POISON_MIN)
+		end = NET_POISON_MIN;
+	return end > MCLBYTES ? MCLBYTES : end;
 }
 
 /* Report a freed record written to since its free, and poison it again. */
@@ -205,7 +232,7 @@ static void rec_report_uaf(struct net_mrec *r, const char *when)
 	             "freed by %s",
 	             (unsigned long long)r->seq, when, net_site_format(&r->alloc, a, sizeof(a)),
 	             net_site_format(&r->freed, f, sizeof(f)));
-	rec_poison(r);
+	rec_poison(r, MCLBYTES);
 }
 
 static struct net_mrec *rec_new(void)
@@ -225,7 +252,7 @@ static struct net_mrec *rec_new(void)
 		slab = sim_alloc(net_w(), sizeof(struct net_mrec) * NET_MBUF_SLAB);
 		for (int i = 0; i < NET_MBUF_SLAB; i++) {
 			slab[i].magic = NET_MAGIC_MREC;
-			rec_poison(&slab[i]);
+			rec_poison(&slab[i], MCLBYTES);
 		}
 		P.slabs[P.nslabs++] = slab;
 	}
@@ -494,8 +521,8 @@ struct mbuf *net_mbuf_free(struct mbuf *m, const void *ra, const char *api)
 	P.mbufs--, o->mbufs--, P.frees++, o->frees++;
 	if (r->has_cluster)
 		P.clusters--, o->clusters--;
+	rec_poison(r, rec_used_extent(r));
 	r->has_cluster = 0;
-	rec_poison(r);
 	r->next_q = NULL;
 	if (P.q_tail)
 		P.q_tail->next_q = r;

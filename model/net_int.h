@@ -38,6 +38,7 @@
 #define NET_MAGIC_DLL 0x646c6c21u       /* "dll!" */
 #define NET_MAGIC_HOOK 0x73686b21u      /* "shk!" */
 #define NET_POISON 0xdb                 /* freed mbuf contents */
+#define NET_POISON_MIN 256              /* cluster bytes poisoned at least at a free */
 
 #define NET_SITE_LEN 96
 #define NET_OWNER_LEN 32
@@ -63,6 +64,7 @@ struct net_mrec {
 	uint64_t seq;                /* allocation number (1, 2, ...), 0 never allocated */
 	int has_cluster;
 	int dma_refs;                /* NIC model: descriptors holding its buffer (nic_dma.c) */
+	size_t poison_hi;            /* freed: cluster bytes [0, poison_hi) hold NET_POISON */
 	struct net_site alloc, freed;
 	struct net_mrec *prev_live, *next_live; /* live list, allocation order */
 	struct net_mrec *next_q;     /* quarantine FIFO */

@@ -4,6 +4,7 @@
 #include "kernel_int.h"
 
 #include <errno.h>
+#include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,9 +129,16 @@ static sim_thread advance_marker;
  * Find the next thread to run, firing events until one is ready. Returns that thread,
  * ADVANCE when the earliest event is the wake-up of a thread waiting in a SimGrid timeout
  * (nobody is to be handed the CPU: that thread's timeout will wake it), or NULL when the
- * run is over (the end is recorded in w). Called with no thread running.
+ * run is over (the end is recorded in w). Called with no thread running; runner is the
+ * thread whose actor runs this (it just blocked), NULL if none will go on in it.
+ *
+ * SimGrid's clock is advanced to each event (sg_actor_sleep_until) except when the event
+ * is runner's own wake-up with nothing before it (a spend or a short sleep of the only
+ * thread with anything to do): runner simply goes on and SimGrid's clock stays behind
+ * the kernel's until its next timed operation, which always targets an absolute time.
+ * The heap alone orders events, so this changes no result, only what SimGrid computes.
  */
-static sim_thread *next_thread(sim_world *w)
+static sim_thread *next_thread(sim_world *w, const sim_thread *runner)
 {
 	w->current = NULL; /* what happens here is the kernel's doing */
 	for (;;) {
@@ -161,15 +169,16 @@ static sim_thread *next_thread(sim_world *w)
 		}
 		if (ev->when > w->now && ev->type == SIM_EV_WAKE && ((sim_thread *)ev->owner)->timed)
 			return ADVANCE;
-		if (ev->when > w->now) {
+		if (ev->when > w->now && !(runner && ev == &runner->wake_ev)) {
 			/* ev stays the head while SimGrid's clock runs: a timed sleeper that
 			 * SimGrid wakes meanwhile (its clock rounds to 1 ns) sees it is not its
 			 * turn and waits for a hand-off. */
 			w->advancing = 1;
-			sg_actor_sleep_for((double)(ev->when - w->now) * 1e-9);
+			sg_actor_sleep_until((double)ev->when * 1e-9);
 			w->advancing = 0;
-			w->now = ev->when;
 		}
+		if (ev->when > w->now)
+			w->now = ev->when;
 		sim_event_pop(w);
 		fire(w, ev);
 	}
@@ -207,8 +216,9 @@ static void wait_for_cpu(sim_world *w, sim_thread *self)
 	    self->wake_ev.when > w->now) {
 		int timed_out;
 		self->timed = 1;
-		timed_out = sg_sem_acquire_timeout(self->sem,
-		                                   (double)(self->wake_ev.when - w->now) * 1e-9);
+		/* SimGrid's clock may be behind the kernel's (next_thread): aim at the time */
+		timed_out = sg_sem_acquire_timeout(self->sem, (double)self->wake_ev.when * 1e-9 -
+		                                              simgrid_get_clock());
 		self->timed = 0;
 		if (!timed_out || take_own_wakeup(w, self))
 			goto running;
@@ -222,7 +232,7 @@ running:
 void sim_sched_block(sim_world *w)
 {
 	sim_thread *self = w->current;
-	sim_thread *next = next_thread(w);
+	sim_thread *next = next_thread(w, self);
 	if (next == self) {
 		self->state = SIM_T_RUNNING;
 		w->current = self;
@@ -239,7 +249,7 @@ void sim_sched_block(sim_world *w)
 
 void sim_sched_leave(sim_world *w)
 {
-	sim_thread *next = next_thread(w);
+	sim_thread *next = next_thread(w, NULL);
 	if (next == NULL)
 		sg_sem_release(w->main_sem);
 	else if (next != ADVANCE)

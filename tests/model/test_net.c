@@ -284,10 +284,23 @@ int req_use_after_free(void *arg)
 	return 0;
 }
 
+/* A write through a stale pointer into the data a freed cluster held (byte 900 of a
+ * 1000-byte frame): the part of the cluster that is poisoned at the free. */
+int req_cluster_write_after_free(void *arg)
+{
+	struct mbuf *m = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+	char *data = mtod(m, char *);
+	m->m_len = m->m_pkthdr.len = 1000;
+	m_freem(m);
+	data[900] = 1;
+	return 0;
+}
+
 static void scn_use_after_free(sim_world *w, void *arg)
 {
 	struct model_mbuf_info mi;
-	drv_request("uaf", "process_interrupt", req_use_after_free, NULL);
+	drv_request("uaf", "process_interrupt", arg ? req_cluster_write_after_free :
+	            req_use_after_free, NULL);
 	note("request done");
 	model_mbuf_info(NULL, &mi);   /* scans the freed mbufs */
 	note("not reached");
@@ -301,6 +314,16 @@ START_TEST(test_mbuf_use_after_free_detected)
 	ck_assert_msg(strstr(model_breach_last(), "allocated by req_use_after_free+0x"), "%s",
 	              model_breach_last());
 	ck_assert(strstr(logbuf, "request done"));
+}
+END_TEST
+
+START_TEST(test_mbuf_cluster_write_after_free_detected)
+{
+	net_setup();
+	spawn("scenario", scn_use_after_free, (void *)1);
+	ck_breach(run(), "mbuf-use-after-free", "mbuf #1 was written after it was freed");
+	ck_assert_msg(strstr(model_breach_last(), "allocated by req_cluster_write_after_free+0x"),
+	              "%s", model_breach_last());
 }
 END_TEST
 
@@ -1065,6 +1088,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_mbuf_alloc_free_counts);
 	tcase_add_test(tc, test_mbuf_double_free_names_sites);
 	tcase_add_test(tc, test_mbuf_use_after_free_detected);
+	tcase_add_test(tc, test_mbuf_cluster_write_after_free_detected);
 	tcase_add_test(tc, test_mbuf_leak_listed_with_site);
 	tcase_add_test(tc, test_mbuf_fault_injection_and_limit);
 	tcase_add_test(tc, test_mbuf_waitok_waits_in_pseudo_thread);
