@@ -258,6 +258,13 @@ static void push_if_info(lua_State *L, const struct model_if_info *in)
 	set_int(L, "init_calls", (lua_Integer)in->init_calls);
 	set_int(L, "stop_calls", (lua_Integer)in->stop_calls);
 	set_int(L, "start_calls", (lua_Integer)in->start_calls);
+	set_int(L, "start_t", (lua_Integer)in->start_t);
+	set_int(L, "stop_t", (lua_Integer)in->stop_t);
+	set_int(L, "deq_t", (lua_Integer)in->deq_t);
+	set_int(L, "snd_head_t", (lua_Integer)in->snd_head_t);
+	set_int(L, "callouts", in->callouts);
+	lua_pushstring(L, in->callout_desc);
+	lua_setfield(L, -2, "callout_desc");
 }
 
 /* io:info(ifname): the state now, read directly (any context, never waits). */

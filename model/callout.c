@@ -272,3 +272,19 @@ int model_callout_leftovers(const struct model_ranges *r, char *buf, size_t n)
 	}
 	return count;
 }
+
+int model_callouts_in(const void *base, const void *end, char *buf, size_t n)
+{
+	struct model_ranges r = { 0 };
+	char fn[96];
+	int count = 0;
+	model_ranges_add(&r, base, end);
+	for (struct callout_ent *e = C.head; e; e = e->next) {
+		if (!model_in_ranges(e->c, &r))
+			continue;
+		model_core_append(buf, n, "callout %u (%s) pending", e->id,
+		                  model_fn_name((const void *)e->fn, fn, sizeof(fn)));
+		count++;
+	}
+	return count;
+}

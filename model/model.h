@@ -97,6 +97,12 @@ struct model_if_info {
 	int snd_len, snd_maxlen; /* if_snd */
 	uint64_t snd_drops;      /* frames dropped because if_snd was full */
 	uint64_t init_calls, stop_calls, start_calls;
+	/* stale-queue evidence (ns of virtual time, -1: never / empty): io-pkt's last call of
+	 * if_start and if_stop, the last frame that left if_snd (sent or purged), and when the
+	 * frame at the head of if_snd was allocated (how long it has waited) */
+	int64_t start_t, stop_t, deq_t, snd_head_t;
+	int callouts;            /* callouts pending whose struct lies in the device */
+	char callout_desc[160];  /* "callout 7 (simnic_kick_tx) still pending; ..." */
 };
 
 /* 0 and *out (out->exists = 0 if there is no such interface). Any context; reads the
