@@ -288,3 +288,13 @@ int model_callouts_in(const void *base, const void *end, char *buf, size_t n)
 	}
 	return count;
 }
+
+int model_callouts_overdue(sim_ns *oldest)
+{
+	int n = 0;
+	*oldest = 0;
+	for (struct callout_ent *e = C.head; e && e->when <= sim_now(model_core.w); e = e->next)
+		if (n++ == 0)
+			*oldest = e->when;
+	return n;
+}

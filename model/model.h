@@ -26,6 +26,14 @@ struct model_config {
 	int workers;             /* io-pkt worker threads "io-pkt#0xNN"; 0 = one per CPU */
 	const char *driver_dir;  /* where a mount of "devnp-x.so" (no '/') is looked up */
 	int hz;                  /* callout ticks per second (io-pkt: 119) */
+	/* Which io-pkt: 0 = as the seed documents describe it (a tracked thread whose init
+	 * sets no quiesce callback is accepted, and quiesce_all then waits for it forever);
+	 * 66 = io-pkt 6.6 (nw_pthread_create refuses such a thread with EINVAL). */
+	int version;
+	/* quiesce_all (or nw_pthread_reap) waiting longer than this for a thread to reach
+	 * quiesce_block is the breach "quiesce-deadlock" naming every thread not there and
+	 * why; 0: no limit (the stall watchdog still sees the stack wait). */
+	int64_t quiesce_limit;
 };
 
 void model_config_defaults(struct model_config *cfg);

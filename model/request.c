@@ -99,7 +99,9 @@ static int mount_fn(void *arg)
 		net_call_exit();
 	}
 	if (rc != EOK) {
-		sim_errf(q->err, q->errlen, "%s: its entry function failed: %s", d->file, strerror(rc));
+		const char *why = model_thread_refusal();
+		sim_errf(q->err, q->errlen, "%s: its entry function failed: %s%s%s%s", d->file,
+		         strerror(rc), why[0] ? " (" : "", why, why[0] ? ")" : "");
 		net_dll_close(d, "its mount failed");
 	}
 	return rc;
