@@ -1,5 +1,5 @@
 -- stale_link.lua — the stale-queue family (docs/bug-catalog.md, section 5): traffic while
--- the link goes down briefly, stays down, comes back, and while the NIC takes no TX
+-- the link goes down briefly, stays down, comes back, flaps, and while the NIC takes no TX
 -- descriptors with the link up; then "ifconfig down" while transmission is stalled.
 --
 -- What the io-pkt driver documents ask (seed 000, "Managing the TX queue during resource
@@ -126,9 +126,16 @@ sys:spawn("admin", function()
   expect(i.oerrors > 0, "stale frames purged (counted as output errors)")
   expect(io:link(nic, true), "cable plugged")
 
+  -- 2b. The link flaps: 10 ms out, 10 ms in, three times, under traffic.
+  at(300050000 + DOWN + 20000000)
+  expect(io:fault(nic, "link_flap", "20ms", 3), "link_flap")
+  at(300050000 + DOWN + 150000000)
+  i = io:info(IF)
+  expect(i.link == "up" and i.snd_len < 4, "traffic flows after the flaps")
+
   -- 3. The NIC takes no descriptors for 30 ms with the link up: the ring (8) fills,
   --    IFF_OACTIVE is set, and transmission resumes when descriptors come back.
-  local t3 = 300050000 + DOWN + 100000000
+  local t3 = 300050000 + DOWN + 200000000
   at(t3)
   expect(io:fault(nic, "tx_desc_exhaust", "30ms"), "tx_desc_exhaust 30ms")
   at(t3 + 20000000)
