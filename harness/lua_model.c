@@ -275,6 +275,10 @@ static void push_if_info(lua_State *L, const struct model_if_info *in)
 	set_int(L, "callouts", in->callouts);
 	lua_pushstring(L, in->callout_desc);
 	lua_setfield(L, -2, "callout_desc");
+	lua_pushstring(L, in->start_fn);
+	lua_setfield(L, -2, "start_fn");
+	lua_pushstring(L, in->stop_fn);
+	lua_setfield(L, -2, "stop_fn");
 }
 
 /* io:info(ifname): the state now, read directly (any context, never waits). */

@@ -363,6 +363,8 @@ int model_if_info(const char *ifname, struct model_if_info *out)
 	out->deq_t = r->deq_t;
 	out->snd_head_t = net_ifq_head_time(r);
 	out->callouts = net_if_callouts(r, out->callout_desc, sizeof(out->callout_desc));
+	net_fn_name((const void *)ifp->if_start, out->start_fn, sizeof(out->start_fn));
+	net_fn_name((const void *)ifp->if_stop, out->stop_fn, sizeof(out->stop_fn));
 	return 0;
 }
 

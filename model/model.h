@@ -110,7 +110,8 @@ struct model_if_info {
 	 * frame at the head of if_snd was allocated (how long it has waited) */
 	int64_t start_t, stop_t, deq_t, snd_head_t;
 	int callouts;            /* callouts pending whose struct lies in the device */
-	char callout_desc[160];  /* "callout 7 (simnic_kick_tx) still pending; ..." */
+	char callout_desc[160];  /* "callout 7 (simnic_kick_tx) pending; ..." */
+	char start_fn[64], stop_fn[64]; /* the driver's if_start and if_stop, by symbol */
 };
 
 /* 0 and *out (out->exists = 0 if there is no such interface). Any context; reads the

@@ -93,6 +93,7 @@ static int mount_fn(void *arg)
 	rc = ENXIO;
 	if (net_call_enter("drvr_init", (const void *)e->drvr_init, NULL)) {
 		errno = 0;
+		(void)model_thread_refusal(); /* forget a refusal older than this mount */
 		rc = e->drvr_init(d->handle, iopkt_selfp, q->options);
 		if (rc < 0)                        /* -1 with errno, as some drivers do */
 			rc = errno > 0 ? errno : EIO;

@@ -65,24 +65,24 @@ local function watch()
       if oactive_since and t - since > STALL then
         expect(false, string.format("IFF_OACTIVE left set on %s: set since t=%s, link up " ..
           "since t=%s, no frame out of if_snd since t=%s (%d waiting, stall limit %s): " ..
-          "io-pkt never calls if_start while IFF_OACTIVE is set, so the driver must " ..
-          "restart transmission itself (link-up, TX completion or kick callout)",
+          "io-pkt never calls if_start (%s) while IFF_OACTIVE is set, so the driver " ..
+          "must restart transmission itself (link-up, TX completion or kick callout)",
           IF, ms(oactive_since), ms(up_since), ms(math.max(i.deq_t, 0)), i.snd_len,
-          ms(STALL)))
+          ms(STALL), i.start_fn))
       end
       since = math.max(up_since, i.deq_t, i.start_t)
       if i.snd_len > 0 and t - since > STALL then
         expect(false, string.format("stalled TX on %s: %d frames in if_snd with the link " ..
-          "up since t=%s, and no if_start nor frame out of if_snd since t=%s (stall " ..
+          "up since t=%s, and no if_start (%s) nor frame out of if_snd since t=%s (stall " ..
           "limit %s): transmission waits for the application's next frame; the driver " ..
           "must restart it when the link returns",
-          IF, i.snd_len, ms(up_since), ms(since), ms(STALL)))
+          IF, i.snd_len, ms(up_since), i.start_fn, ms(since), ms(STALL)))
       end
     end
     if not i.running and i.stop_t >= 0 and i.callouts > 0 then
-      expect(false, string.format("callout armed on stopped %s (if_stop at t=%s): %s: " ..
+      expect(false, string.format("callout armed on stopped %s (if_stop %s at t=%s): %s: " ..
         "if_stop must callout_stop the TX kick callout, and a periodic callout must not " ..
-        "re-arm once stopped (run flag)", IF, ms(i.stop_t), i.callout_desc))
+        "re-arm once stopped (run flag)", IF, i.stop_fn, ms(i.stop_t), i.callout_desc))
     end
     sleep(WATCH)
   end
