@@ -114,6 +114,14 @@ void model_ranges_add(struct model_ranges *r, const void *base, const void *end)
  * its addresses (structure, function) fall in them. */
 int model_core_leftovers_in(const struct model_ranges *r, char *buf, size_t n);
 
+/* Pending callouts whose struct callout lies in [base, end) (a device's structure):
+ * appends "; "-separated descriptions to buf (n bytes), returns how many. Any context. */
+int model_callouts_in(const void *base, const void *end, char *buf, size_t n);
+
+/* Why the last nw_pthread_create was refused ("" if none); reading clears it. For the
+ * message of a mount whose attach failed because of it. Any context. */
+const char *model_thread_refusal(void);
+
 /* ------------------------------------------------------------ net -> core */
 
 /* Called by the stack's loop on proc0 each pass: deliver queued input frames and

@@ -230,6 +230,9 @@ struct model_ifnet {
 	int has_addr;
 	uint64_t input_delivered, input_dropped, snd_drops;
 	uint64_t init_calls, stop_calls, start_calls;
+	/* stale-queue evidence: when io-pkt last called if_start / if_stop, and when a frame
+	 * last left if_snd (dequeued or purged); -1: never */
+	sim_ns start_t, stop_t, deq_t;
 	struct model_ifnet *next;
 };
 
@@ -268,6 +271,11 @@ void net_tx_unlock(struct model_ifnet *r);
 int net_tx_held_by_me(struct model_ifnet *r);
 
 /* ------------------------------------------------------------ if_snd (ifq.c) */
+
+/* When the frame at the head of if_snd was allocated (ns), -1 if if_snd is empty. */
+sim_ns net_ifq_head_time(const struct model_ifnet *r);
+/* Callouts pending whose struct callout lies in r's device (descriptions into buf). */
+int net_if_callouts(const struct model_ifnet *r, char *buf, size_t n);
 
 /* Free everything in if_snd (the caller holds the TX mutex or has quiesced). */
 int net_ifq_purge(struct model_ifnet *r, const char *why);

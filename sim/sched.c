@@ -372,6 +372,13 @@ int sim_thread_id(const sim_thread *t) { return t ? t->id : 0; }
 const char *sim_thread_name(const sim_thread *t) { return t ? t->name : "kernel"; }
 int sim_thread_cpu(const sim_thread *t) { return t ? t->cpu : -1; }
 int sim_thread_exited(const sim_thread *t) { return t->state == SIM_T_EXITED; }
+
+const char *sim_thread_blocked(const sim_thread *t, const sim_waitq **q, sim_ns *since)
+{
+	*q = t->waiting_on;
+	*since = t->blocked_since;
+	return t->state == SIM_T_BLOCKED ? t->block_what : NULL;
+}
 void sim_thread_set_data(sim_thread *t, void *data) { t->data = data; }
 void *sim_thread_data(const sim_thread *t) { return t->data; }
 

@@ -171,7 +171,7 @@ simnic_stop(struct ifnet *ifp, int disable)
 
 	/* Transmit side, under the TX mutex (seed 000, "the big gun"). */
 	NW_SIGLOCK_P(&ifp->if_snd_ex, sc->sc_iopkt, wtp);
-	if (callout_pending(&sc->sc_kick_callout))
+	if (!SIMNIC_BUG_KICK_ARMED && callout_pending(&sc->sc_kick_callout))
 		callout_stop(&sc->sc_kick_callout);
 	if (sc->sc_tx_stalled) {
 		/*
