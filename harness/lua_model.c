@@ -94,7 +94,7 @@ static int l_driver(lua_State *L)
 
 static int sys_iopkt(lua_State *L)
 {
-	static const char *const keys[] = { "hz", "workers", NULL };
+	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit", NULL };
 	struct harness_scn *s = harness_scn_of(L);
 	struct model_config cfg;
 	char err[512];
@@ -120,6 +120,16 @@ static int sys_iopkt(lua_State *L)
 				return luaL_error(L, "iopkt{}: hz must be an integer 1..1000000 (io-pkt: 119)");
 			cfg.hz = (int)v;
 		}
+		if (lua_getfield(L, 2, "version") != LUA_TNIL) {
+			const char *v = lua_tostring(L, -1);
+			if (!v || (strcmp(v, "seeds") && strcmp(v, "6.6")))
+				return luaL_error(L, "iopkt{}: version must be \"seeds\" (the documents: "
+				                     "a thread without quiesce callback is accepted) or "
+				                     "\"6.6\" (refused with EINVAL)");
+			cfg.version = strcmp(v, "6.6") ? 0 : 66;
+		}
+		if (lua_getfield(L, 2, "quiesce_limit") != LUA_TNIL)
+			cfg.quiesce_limit = harness_check_duration(L, -1, "iopkt{}: quiesce_limit");
 		lua_settop(L, 2);
 	}
 	cfg.driver_dir = s->opts->driver_dir ? s->opts->driver_dir : PKTSIM_DRIVER_DIR;
@@ -187,13 +197,13 @@ static int io_shutdown(lua_State *L)
 	return push_result(L, model_shutdown(err, sizeof(err)), err);
 }
 
-/* io:send(ifname, len[, count]): sends count frames (default 1) and stops at the first
- * that fails; returns how many were sent and the errno's name of the failure, or nil. */
+/* io:send(ifname, len[, count]): sends count frames (default 1), in one write request
+ * (model_app_send_n), and stops at the first that fails; returns how many were sent and the errno's name of the failure, or nil. */
 static int io_send(lua_State *L)
 {
 	const char *ifname;
-	lua_Integer len, count, sent = 0;
-	int rc = 0;
+	lua_Integer len, count;
+	int rc = 0, sent = 0;
 	check_io(L, "send");
 	ifname = luaL_checkstring(L, 2);
 	len = luaL_checkinteger(L, 3);
@@ -203,8 +213,9 @@ static int io_send(lua_State *L)
 	if (count < 0)
 		return luaL_error(L, "send(): negative count %I", count);
 	harness_check_blocking(L, "send()");
-	while (sent < count && (rc = model_app_send(ifname, (size_t)len)) == 0)
-		sent++;
+	if (count > INT_MAX)
+		return luaL_error(L, "send(): count %I too large", count);
+	rc = model_app_send_n(ifname, (size_t)len, (int)count, &sent);
 	lua_pushinteger(L, sent);
 	if (sent < count)
 		lua_pushstring(L, harness_errno_name(rc < 0 ? -rc : rc));
@@ -258,6 +269,17 @@ static void push_if_info(lua_State *L, const struct model_if_info *in)
 	set_int(L, "init_calls", (lua_Integer)in->init_calls);
 	set_int(L, "stop_calls", (lua_Integer)in->stop_calls);
 	set_int(L, "start_calls", (lua_Integer)in->start_calls);
+	set_int(L, "start_t", (lua_Integer)in->start_t);
+	set_int(L, "stop_t", (lua_Integer)in->stop_t);
+	set_int(L, "deq_t", (lua_Integer)in->deq_t);
+	set_int(L, "snd_head_t", (lua_Integer)in->snd_head_t);
+	set_int(L, "callouts", in->callouts);
+	lua_pushstring(L, in->callout_desc);
+	lua_setfield(L, -2, "callout_desc");
+	lua_pushstring(L, in->start_fn);
+	lua_setfield(L, -2, "start_fn");
+	lua_pushstring(L, in->stop_fn);
+	lua_setfield(L, -2, "stop_fn");
 }
 
 /* io:info(ifname): the state now, read directly (any context, never waits). */

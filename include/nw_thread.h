@@ -16,8 +16,10 @@
 /*
  * Create a tracked thread: stack context only (else EPERM, reported as a breach). init_fn
  * is required (EINVAL) and runs in the new thread before this call returns; it must
- * return EOK and set WTP->quiesce_callout, else the thread ends and its error (EINVAL for
- * a missing callback) is returned. Creating a thread quiesces every tracked thread first.
+ * return EOK and should set WTP->quiesce_callout, else the thread ends and its error is
+ * returned. A missing callback: io-pkt 6.6 refuses the thread (EINVAL); the io-pkt of the
+ * seed documents (pktsim's default, sys:iopkt{ version }) accepts it, and the next
+ * quiesce_all waits for it for ever. Creating a thread quiesces every tracked thread first.
  * On success *tid is the thread's id and fn(arg) runs in it. flags: 0.
  */
 int nw_pthread_create(pthread_t *tid, const pthread_attr_t *attr, void *(*fn)(void *),
@@ -42,8 +44,9 @@ void unquiesce_all(void);
 
 /*
  * Called by a tracked thread when its quiesce callback asks: blocks until unquiesce_all
- * (die = 0), or ends the thread (die = 1, or the thread is being reaped). Outside a
- * quiesce it returns at once (die = 0).
+ * (die = 0), or ends the thread (die = 1, or the thread is being reaped). A tracked
+ * thread calling it unasked (to end itself, say) is a breach: end a thread with
+ * nw_pthread_reap. Workers outside a quiesce return at once.
  */
 void quiesce_block(int die);
 

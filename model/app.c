@@ -3,6 +3,11 @@
  * write reaches ether_output in io-pkt: served in the stack context (a request), the
  * frame built in io-pkt's mbufs, then the output path (ether_output: if_snd, if_start).
  *
+ * One write request carries up to count frames (an application writing them in one call,
+ * like sendmmsg): they are built and output one after the other in the same stack
+ * request, each through ether_output (so if_start is called for each, as for single
+ * writes), and the request stops at the first frame that fails.
+ *
  * The frame: a broadcast Ethernet header (source: the interface's address, type IPv4)
  * and a payload counting up from 0, len bytes in all.
  */
@@ -14,6 +19,7 @@
 struct send_req {
 	const char *ifname;
 	size_t len;
+	int count, sent; /* frames asked for, frames queued so far */
 };
 
 /* A chain holding len bytes of frame, or NULL (ENOBUFS) with nothing allocated. */
@@ -53,6 +59,7 @@ static int send_fn(void *arg)
 	struct model_ifnet *r = net_if_by_name(q->ifname);
 	struct ifnet *ifp;
 	struct mbuf *m;
+	int rc;
 	if (!r)
 		return ENXIO;
 	ifp = r->ifp;
@@ -60,20 +67,36 @@ static int send_fn(void *arg)
 		return EINVAL;
 	if (q->len > ifp->if_mtu + ETHER_HDR_LEN)
 		return EMSGSIZE;
-	if (!(m = build_frame(ifp, q->len)))
-		return ENOBUFS;
-	return ether_output(ifp, m, NULL, NULL);
+	while (q->sent < q->count) {
+		if (!(m = build_frame(ifp, q->len)))
+			return ENOBUFS;
+		if ((rc = ether_output(ifp, m, NULL, NULL)) != 0)
+			return rc;
+		q->sent++;
+	}
+	return 0;
+}
+
+int model_app_send_n(const char *ifname, size_t len, int count, int *sent)
+{
+	struct send_req q = { ifname, len, count, 0 };
+	char cmd[96];
+	int rc;
+	*sent = 0;
+	if (!model_net.w || !ifname)
+		return ENXIO;
+	if (count <= 0)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "write %s %zu bytes x%d", ifname, len, count);
+	rc = model_stack_request(cmd, send_fn, &q);
+	*sent = q.sent;
+	sim_emit(net_w(), model_net.k.app_send, ifname, (int64_t)len, (int64_t)count,
+	         (int64_t)q.sent, (int64_t)rc);
+	return rc;
 }
 
 int model_app_send(const char *ifname, size_t len)
 {
-	struct send_req q = { ifname, len };
-	char cmd[96];
-	int rc;
-	if (!model_net.w || !ifname)
-		return ENXIO;
-	snprintf(cmd, sizeof(cmd), "write %s %zu bytes", ifname, len);
-	rc = model_stack_request(cmd, send_fn, &q);
-	sim_emit(net_w(), model_net.k.app_send, ifname, (int64_t)len, (int64_t)rc);
-	return rc;
+	int sent;
+	return model_app_send_n(ifname, len, 1, &sent);
 }

@@ -35,6 +35,51 @@ static struct {
 	uint64_t seq;
 } C;
 
+/*
+ * The stop race (seed 002): the callout whose handler runs now, and whether another
+ * thread stopped it meanwhile from if_stop or detach. A handler that then re-arms itself
+ * (no run flag) is the breach "callout-rearmed-after-stop". Stops from elsewhere (if_start
+ * cancelling a retry it no longer needs) do not count: re-arming after those is fine.
+ */
+static struct {
+	struct callout *c;
+	uint32_t id;
+	struct model_thread *runner;
+	int stopped;
+	sim_ns stop_t;
+	char stopper[160];
+} R;
+
+/* callout_stop on c: note it if c's handler is running on another thread. */
+static void race_note_stop(const struct callout *c)
+{
+	const char *where = model_call_where();
+	struct model_thread *self = model_thread_self();
+	if (R.c != c || c->c_id != R.id || self == R.runner ||
+	    (!strstr(where, "(if_stop)") && !strstr(where, "(detach)")))
+		return;
+	R.stopped = 1;
+	R.stop_t = sim_now(model_core.w);
+	snprintf(R.stopper, sizeof(R.stopper), "%s, thread \"%s\"", where,
+	         self ? model_thread_name(self) : "kernel");
+}
+
+/* 1 if arming c now is the handler re-arming itself after such a stop (breach). */
+static int race_rearmed(const struct callout *c, void (*fn)(void *))
+{
+	char name[96], t[32];
+	if (R.c != c || !R.stopped || model_thread_self() != R.runner)
+		return 0;
+	model_breach("callout-rearmed-after-stop",
+	             "callout %u (%s) re-armed by its own handler after callout_stop at t=%s (in "
+	             "%s) while the handler was running: callout_stop does not wait for a "
+	             "running handler, so a periodic handler must re-arm only while a run flag "
+	             "the stopper clears first is set (seed 002, the stop race)",
+	             c->c_id, model_fn_name((const void *)fn, name, sizeof(name)),
+	             sim_format_ns(R.stop_t, t, sizeof(t)), R.stopper);
+	return 1;
+}
+
 sim_ns model_tick_time(int64_t k)
 {
 	return (sim_ns)((__int128)k * SIM_S / model_core.hz);
@@ -142,7 +187,7 @@ static void arm(struct callout *c, int64_t ticks, void (*fn)(void *), void *arg,
 	struct callout_ent *e;
 	int moved = 1;
 	char name[96];
-	if (!callout_usable(c, call))
+	if (!callout_usable(c, call) || race_rearmed(c, fn))
 		return;
 	c->c_func = fn;
 	c->c_arg = arg;
@@ -187,6 +232,7 @@ void callout_stop(struct callout *c)
 	struct callout_ent *e;
 	if (!callout_usable(c, "callout_stop"))
 		return;
+	race_note_stop(c);
 	e = ent_of(c);
 	if (e) {
 		list_remove(e);
@@ -252,7 +298,12 @@ int model_callout_run_due(void)
 		         model_fn_name((const void *)e.fn, name, sizeof(name)),
 		         (int64_t)(sim_now(w) - e.when));
 		model_call_push("callout", (const void *)e.fn);
+		R.c = e.c;
+		R.id = e.id;
+		R.runner = model_thread_self();
+		R.stopped = 0;
 		e.fn(e.arg);
+		R.c = NULL;
 		model_call_pop();
 	}
 	clock_rearm();
@@ -271,4 +322,30 @@ int model_callout_leftovers(const struct model_ranges *r, char *buf, size_t n)
 		count++;
 	}
 	return count;
+}
+
+int model_callouts_in(const void *base, const void *end, char *buf, size_t n)
+{
+	struct model_ranges r = { 0 };
+	char fn[96];
+	int count = 0;
+	model_ranges_add(&r, base, end);
+	for (struct callout_ent *e = C.head; e; e = e->next) {
+		if (!model_in_ranges(e->c, &r))
+			continue;
+		model_core_append(buf, n, "callout %u (%s) pending", e->id,
+		                  model_fn_name((const void *)e->fn, fn, sizeof(fn)));
+		count++;
+	}
+	return count;
+}
+
+int model_callouts_overdue(sim_ns *oldest)
+{
+	int n = 0;
+	*oldest = 0;
+	for (struct callout_ent *e = C.head; e && e->when <= sim_now(model_core.w); e = e->next)
+		if (n++ == 0)
+			*oldest = e->when;
+	return n;
 }

@@ -103,6 +103,8 @@ int model_core_create(sim_world *w, const struct model_config *cfg, char *err, s
 	memset(&model_core, 0, sizeof(model_core));
 	model_core.w = w;
 	model_core.hz = cfg->hz;
+	model_core.version = cfg->version;
+	model_core.quiesce_limit = cfg->quiesce_limit;
 	model_core.ncpus = sim_world_ncpus(w);
 	n = cfg->workers ? cfg->workers : model_core.ncpus;
 	if (n < 1 || n > MODEL_MAX_WORKERS) {

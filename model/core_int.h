@@ -76,6 +76,8 @@ struct model_thread {
 
 	/* quiesce (workers and tracked threads) */
 	int quiesced, dying;
+	int asked;                       /* its quiesce callback ran and it is not blocked yet */
+	sim_ns asked_at;
 	sim_waitq quiesce_q;             /* "quiesce of thread N ...": the quiescer waits */
 	struct model_thread *next_tracked;
 
@@ -158,6 +160,8 @@ void model_stack_resume_wait(struct model_thread *self);
 
 /* 1 if a callout is due now. */
 int model_callout_due(void);
+/* How many callouts are due and not run yet, and the expiry of the oldest (*oldest). */
+int model_callouts_overdue(sim_ns *oldest);
 /* Run every due callout (on proc0). Returns how many ran. */
 int model_callout_run_due(void);
 /* The tick arithmetic of io-pkt's callout clock (exposed for tests). */
@@ -243,6 +247,8 @@ struct model_core {
 	struct model_stack stack;
 	struct _iopkt_self self;
 	struct proc proc0;
+	int version;                     /* model_config: 0 seeds, 66 io-pkt 6.6 */
+	sim_ns quiesce_limit;            /* model_config: 0 none */
 };
 
 extern struct model_core model_core;

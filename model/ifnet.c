@@ -102,6 +102,7 @@ void if_attach(struct ifnet *ifp)
 	}
 	r = sim_alloc(net_w(), sizeof(*r));
 	r->magic = NET_MAGIC_IFNET;
+	r->start_t = r->stop_t = r->deq_t = -1;
 	r->ifp = ifp;
 	snprintf(r->name, sizeof(r->name), "%s", ifp->if_xname);
 	r->sadl = sim_alloc(net_w(), sizeof(*r->sadl));
@@ -267,6 +268,7 @@ void net_if_call_stop(struct model_ifnet *r, int disable, const char *cause)
 	void (*fn)(struct ifnet *, int) = ifp->if_stop;
 	int of = ifp->if_flags, ot = ifp->if_flags_tx;
 	r->stop_calls++;
+	r->stop_t = sim_now(net_w());
 	if (net_call_enter("if_stop", fn, NULL)) {
 		fn(ifp, disable);
 		net_call_exit();
@@ -301,6 +303,7 @@ void net_if_call_start(struct model_ifnet *r)
 	void (*fn)(struct ifnet *) = ifp->if_start;
 	int of = ifp->if_flags, ot = ifp->if_flags_tx;
 	r->start_calls++;
+	r->start_t = sim_now(net_w());
 	if (!net_call_enter("if_start", fn, NULL)) {
 		net_tx_unlock(r);
 		return;
@@ -355,5 +358,20 @@ int model_if_info(const char *ifname, struct model_if_info *out)
 	out->init_calls = r->init_calls;
 	out->stop_calls = r->stop_calls;
 	out->start_calls = r->start_calls;
+	out->start_t = r->start_t;
+	out->stop_t = r->stop_t;
+	out->deq_t = r->deq_t;
+	out->snd_head_t = net_ifq_head_time(r);
+	out->callouts = net_if_callouts(r, out->callout_desc, sizeof(out->callout_desc));
+	net_fn_name((const void *)ifp->if_start, out->start_fn, sizeof(out->start_fn));
+	net_fn_name((const void *)ifp->if_stop, out->stop_fn, sizeof(out->stop_fn));
 	return 0;
+}
+
+int net_if_callouts(const struct model_ifnet *r, char *buf, size_t n)
+{
+	struct net_dev *d = net_dev_holding(r->ifp);
+	if (n)
+		buf[0] = '\0';
+	return d ? model_callouts_in(d->dev, (const char *)d->dev + d->size, buf, n) : 0;
 }

@@ -16,6 +16,30 @@ static const char *ifq_name(struct ifaltq *ifq)
 	return "?";
 }
 
+/* The model's record of the interface whose if_snd is ifq, or NULL. */
+static struct model_ifnet *ifq_rec(struct ifaltq *ifq)
+{
+	struct ifnet *ifp = ifq->altq_ifp;
+	if (ifp && &ifp->if_snd == ifq && ifp->if_magic == NET_MAGIC_IFNET)
+		return ifp->if_model;
+	return NULL;
+}
+
+/* A frame left if_snd (sent or purged): the queue is moving. */
+static void ifq_moved(struct ifaltq *ifq)
+{
+	struct model_ifnet *r = ifq_rec(ifq);
+	if (r)
+		r->deq_t = sim_now(net_w());
+}
+
+sim_ns net_ifq_head_time(const struct model_ifnet *r)
+{
+	struct mbuf *m = r->ifp->if_snd.ifq_head;
+	struct net_mrec *rec = m ? net_mbuf_rec(m) : NULL;
+	return rec ? rec->alloc.t : -1;
+}
+
 static void trace_ifq(struct ifaltq *ifq, const char *op, int n)
 {
 	sim_emit(net_w(), model_net.k.ifq, op, ifq_name(ifq), (int64_t)n, (int64_t)ifq->ifq_len);
@@ -55,8 +79,10 @@ struct mbuf *_ifq_dequeue(struct ifaltq *ifq)
 {
 	struct mbuf *m;
 	IF_DEQUEUE(ifq, m);
-	if (m)
+	if (m) {
+		ifq_moved(ifq);
 		trace_ifq(ifq, "dequeue", 1);
+	}
 	return m;
 }
 
@@ -76,6 +102,8 @@ static int ifq_purge_ra(struct ifaltq *ifq, const void *ra, const char *api)
 		free_packet(m, ra, api);
 		n++;
 	}
+	if (n)
+		ifq_moved(ifq);
 	return n;
 }
 

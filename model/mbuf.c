@@ -8,8 +8,9 @@
  * any pointer into them stays readable: a freed mbuf is recognised as such (magic
  * "free", and its record), not a crash.
  *
- * Quarantine. A freed record is filled with NET_POISON and queued; it is reused only
- * once NET_QUARANTINE newer frees have happened. So a double free within that window is
+ * Quarantine. A freed record is filled with NET_POISON (its mbuf, and its cluster up to
+ * the end of the data it held: rec_used_extent) and queued; it is reused only once
+ * NET_QUARANTINE newer frees have happened. So a double free within that window is
  * reported with both sites, and a write to a freed mbuf (its header or data) is found
  * when the record is reused or when the quarantine is scanned (net_mbuf_check_quarantine:
  * at the end of each request and when mbuf statistics are read).
@@ -69,51 +70,52 @@ void net_mbuf_init(void)
 
 /* ------------------------------------------------------------ sites */
 
-/* Copy src into dst (n bytes), truncating: snprintf("%s") without the formatting cost. */
-static void scpy(char *dst, size_t n, const char *src)
-{
-	size_t l = strnlen(src, n - 1);
-	memcpy(dst, src, l);
-	dst[l] = 0;
-}
-
 /*
- * The formatted code site ("sam_rx+0x4c (devnp-sam.so)") cached by return address and
- * the DLL record (and its load state) it belongs to: every mbuf allocation and free
- * records its site, and formatting it each time was the largest cost per received frame.
- * Never iterated: its order cannot leak into results.
+ * The code site ("sam_rx+0x4c (devnp-sam.so)") and owner, interned, cached by return
+ * address and the DLL record (and its load state) it belongs to: every mbuf allocation
+ * and free records its site, and formatting it each time was the largest cost per
+ * received frame. Never iterated: its order cannot leak into results.
  */
-struct site_cache { const void *ra; const void *d; int state; char code[NET_SITE_LEN]; };
+struct site_cache { const void *ra; const void *d; int state; const char *code, *owner; };
 static struct site_cache site_cache[256];
+static sim_world *site_cache_w;
 
 void net_site_fill(struct net_site *s, const void *ra)
 {
 	struct model_thread *t = model_thread_self();
-	struct net_dll *d = ra ? net_dll_of(ra) : NULL;
-	struct model_sym info;
 
-	scpy(s->owner, sizeof(s->owner), d ? d->name : NET_IO_PKT);
+	if (site_cache_w != net_w()) { /* interned texts live with their world */
+		memset(site_cache, 0, sizeof(site_cache));
+		site_cache_w = net_w();
+	}
 	if (!ra) {
-		scpy(s->code, sizeof(s->code), "io-pkt");
+		s->owner = NET_IO_PKT;
+		s->code = "io-pkt";
 	} else {
+		struct net_dll *d = net_dll_of(ra);
 		struct site_cache *c = &site_cache[((uintptr_t)ra >> 2) & 255];
 		if (c->ra != ra || c->d != d || c->state != (d ? (int)d->state : -1)) {
+			struct model_sym info;
+			char code[NET_SITE_LEN];
 			if (model_dladdr(ra, &info) && info.dli_sname) {
 				const char *f = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
-				snprintf(c->code, sizeof(c->code), "%s+0x%lx (%s)", info.dli_sname,
+				snprintf(code, sizeof(code), "%s+0x%lx (%s)", info.dli_sname,
 				         (unsigned long)((const char *)ra - (const char *)info.dli_saddr),
 				         d ? d->file : f ? f + 1 : info.dli_fname ? info.dli_fname : "?");
 			} else {
-				net_fn_name(ra, c->code, sizeof(c->code));
+				net_fn_name(ra, code, sizeof(code));
 			}
+			c->code = model_intern(code);
+			c->owner = d ? model_intern(d->name) : NET_IO_PKT;
 			c->ra = ra;
 			c->d = d;
 			c->state = d ? (int)d->state : -1;
 		}
-		memcpy(s->code, c->code, sizeof(s->code));
+		s->code = c->code;
+		s->owner = c->owner;
 	}
-	scpy(s->where, sizeof(s->where), model_call_where());
-	scpy(s->thread, sizeof(s->thread), t ? model_thread_name(t) : "kernel");
+	s->where = model_call_where();
+	s->thread = t ? model_thread_name(t) : "kernel";
 	s->t = sim_now(net_w());
 }
 
@@ -121,6 +123,10 @@ const char *net_site_format(const struct net_site *s, char *buf, size_t n)
 {
 	char when[32];
 	sim_format_ns(s->t, when, sizeof(when));
+	if (!s->code) {
+		snprintf(buf, n, "(nowhere recorded)");
+		return buf;
+	}
 	snprintf(buf, n, "%s%s%s, thread \"%s\", t=%s", s->code, s->where[0] ? " in " : "",
 	         s->where, s->thread, when);
 	return buf;
@@ -172,7 +178,8 @@ struct net_mrec *net_mbuf_rec(const struct mbuf *m)
 	return NULL;
 }
 
-/* 1 if nothing in r's mbuf (but its magic) or cluster changed since it was poisoned. */
+/* 1 if nothing in r's mbuf (but its magic) or the poisoned part of its cluster changed
+ * since it was poisoned. */
 static int rec_poison_intact(const struct net_mrec *r)
 {
 	const unsigned char *m = (const unsigned char *)&r->m;
@@ -181,14 +188,39 @@ static int rec_poison_intact(const struct net_mrec *r)
 	return memcmp(m, P.poison, mo) == 0 &&
 	       memcmp(m + after, P.poison, sizeof(struct mbuf) - after) == 0 &&
 	       r->m.m_hdr.mh_magic == NET_MAGIC_MBUF_FREE &&
-	       memcmp(r->cluster, P.poison, MCLBYTES) == 0;
+	       memcmp(r->cluster, P.poison, r->poison_hi) == 0;
 }
 
-static void rec_poison(struct net_mrec *r)
+/* Poison r's mbuf and the first hi bytes of its cluster; the checks look at exactly
+ * those bytes (poison_hi), so bytes left unpoisoned are never mistaken for a write. */
+static void rec_poison(struct net_mrec *r, size_t hi)
 {
 	memset(&r->m, NET_POISON, sizeof(r->m));
 	r->m.m_hdr.mh_magic = NET_MAGIC_MBUF_FREE;
-	memset(r->cluster, NET_POISON, MCLBYTES);
+	memset(r->cluster, NET_POISON, hi);
+	r->poison_hi = hi;
+}
+
+/*
+ * How much of r's cluster to poison when the live mbuf r is freed: from its start to the
+ * end of the mbuf's data (at least NET_POISON_MIN bytes), where a stale pointer into a
+ * freed buffer writes; the whole cluster if the data pointer is not inside it. An mbuf
+ * without a cluster this time leaves the cluster as it was (still poisoned). Poisoning
+ * and checking all 2 KiB of every freed cluster cost more than the rest of a 64-byte
+ * frame's receive path.
+ */
+static size_t rec_used_extent(const struct net_mrec *r)
+{
+	ptrdiff_t off = (const char *)r->m.m_data - r->cluster;
+	size_t end;
+	if (!r->has_cluster)
+		return r->poison_hi;
+	if (off < 0 || off > MCLBYTES || r->m.m_len < 0)
+		return MCLBYTES;
+	end = (size_t)off + (size_t)r->m.m_len;
+	if (end < NET_POISON_MIN)
+		end = NET_POISON_MIN;
+	return end > MCLBYTES ? MCLBYTES : end;
 }
 
 /* Report a freed record written to since its free, and poison it again. */
@@ -200,7 +232,7 @@ static void rec_report_uaf(struct net_mrec *r, const char *when)
 	             "freed by %s",
 	             (unsigned long long)r->seq, when, net_site_format(&r->alloc, a, sizeof(a)),
 	             net_site_format(&r->freed, f, sizeof(f)));
-	rec_poison(r);
+	rec_poison(r, MCLBYTES);
 }
 
 static struct net_mrec *rec_new(void)
@@ -220,7 +252,7 @@ static struct net_mrec *rec_new(void)
 		slab = sim_alloc(net_w(), sizeof(struct net_mrec) * NET_MBUF_SLAB);
 		for (int i = 0; i < NET_MBUF_SLAB; i++) {
 			slab[i].magic = NET_MAGIC_MREC;
-			rec_poison(&slab[i]);
+			rec_poison(&slab[i], MCLBYTES);
 		}
 		P.slabs[P.nslabs++] = slab;
 	}
@@ -489,8 +521,8 @@ struct mbuf *net_mbuf_free(struct mbuf *m, const void *ra, const char *api)
 	P.mbufs--, o->mbufs--, P.frees++, o->frees++;
 	if (r->has_cluster)
 		P.clusters--, o->clusters--;
+	rec_poison(r, rec_used_extent(r));
 	r->has_cluster = 0;
-	rec_poison(r);
 	r->next_q = NULL;
 	if (P.q_tail)
 		P.q_tail->next_q = r;

@@ -18,6 +18,8 @@ void model_config_defaults(struct model_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->hz = 119; /* io-pkt's callout clock (iopkt-facts.md) */
+	cfg->version = 0;
+	cfg->quiesce_limit = 0;
 }
 
 sim_world *model_world(void)
@@ -32,8 +34,10 @@ int model_create(sim_world *w, const struct model_config *cfg, char *err, size_t
 		sim_errf(err, errlen, "io-pkt was already created in this run");
 		return -EALREADY;
 	}
-	if (cfg->workers < 0 || cfg->workers > 64 || cfg->hz <= 0) {
-		sim_errf(err, errlen, "bad io-pkt configuration (workers 0..64, hz > 0)");
+	if (cfg->workers < 0 || cfg->workers > 64 || cfg->hz <= 0 ||
+	    (cfg->version != 0 && cfg->version != 66) || cfg->quiesce_limit < 0) {
+		sim_errf(err, errlen, "bad io-pkt configuration (workers 0..64, hz > 0, version "
+		         "0 or 66, quiesce_limit >= 0)");
 		return -EINVAL;
 	}
 	the_model.w = w;

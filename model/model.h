@@ -26,6 +26,14 @@ struct model_config {
 	int workers;             /* io-pkt worker threads "io-pkt#0xNN"; 0 = one per CPU */
 	const char *driver_dir;  /* where a mount of "devnp-x.so" (no '/') is looked up */
 	int hz;                  /* callout ticks per second (io-pkt: 119) */
+	/* Which io-pkt: 0 = as the seed documents describe it (a tracked thread whose init
+	 * sets no quiesce callback is accepted, and quiesce_all then waits for it forever);
+	 * 66 = io-pkt 6.6 (nw_pthread_create refuses such a thread with EINVAL). */
+	int version;
+	/* quiesce_all (or nw_pthread_reap) waiting longer than this for a thread to reach
+	 * quiesce_block is the breach "quiesce-deadlock" naming every thread not there and
+	 * why; 0: no limit (the stall watchdog still sees the stack wait). */
+	int64_t quiesce_limit;
 };
 
 void model_config_defaults(struct model_config *cfg);
@@ -80,6 +88,15 @@ int model_shutdown(char *err, size_t errlen);
  */
 int model_app_send(const char *ifname, size_t len);
 
+/*
+ * count frames in ONE stack request (an application writing them in one call, like
+ * sendmmsg): each as model_app_send would, one after the other, stopping at the first
+ * that fails. *sent is how many were queued; returns 0 if all were, else the errno of the
+ * first failure (as model_app_send). Batching is what keeps a flood of application frames
+ * from costing a request (a pseudo-thread and its context switches) per frame.
+ */
+int model_app_send_n(const char *ifname, size_t len, int count, int *sent);
+
 /* ------------------------------------------------------------ state */
 
 struct model_if_info {
@@ -97,6 +114,13 @@ struct model_if_info {
 	int snd_len, snd_maxlen; /* if_snd */
 	uint64_t snd_drops;      /* frames dropped because if_snd was full */
 	uint64_t init_calls, stop_calls, start_calls;
+	/* stale-queue evidence (ns of virtual time, -1: never / empty): io-pkt's last call of
+	 * if_start and if_stop, the last frame that left if_snd (sent or purged), and when the
+	 * frame at the head of if_snd was allocated (how long it has waited) */
+	int64_t start_t, stop_t, deq_t, snd_head_t;
+	int callouts;            /* callouts pending whose struct lies in the device */
+	char callout_desc[160];  /* "callout 7 (simnic_kick_tx) pending; ..." */
+	char start_fn[64], stop_fn[64]; /* the driver's if_start and if_stop, by symbol */
 };
 
 /* 0 and *out (out->exists = 0 if there is no such interface). Any context; reads the

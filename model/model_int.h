@@ -114,6 +114,14 @@ void model_ranges_add(struct model_ranges *r, const void *base, const void *end)
  * its addresses (structure, function) fall in them. */
 int model_core_leftovers_in(const struct model_ranges *r, char *buf, size_t n);
 
+/* Pending callouts whose struct callout lies in [base, end) (a device's structure):
+ * appends "; "-separated descriptions to buf (n bytes), returns how many. Any context. */
+int model_callouts_in(const void *base, const void *end, char *buf, size_t n);
+
+/* Why the last nw_pthread_create was refused ("" if none); reading clears it. For the
+ * message of a mount whose attach failed because of it. Any context. */
+const char *model_thread_refusal(void);
+
 /* ------------------------------------------------------------ net -> core */
 
 /* Called by the stack's loop on proc0 each pass: deliver queued input frames and
@@ -151,8 +159,13 @@ void model_intr_run_deferred(struct nw_work_thread *wtp);
  */
 void model_call_push(const char *entry, const void *fn);
 void model_call_pop(void);
-/* The innermost driver function running, "" if none ("sam_init (if_init)"). */
+/* The innermost driver function running, "" if none ("sam_init (if_init)"); the text is
+ * interned (model_intern): the pointer stays valid as long as the world. */
 const char *model_call_where(void);
+
+/* The interned copy of s (intern.c): equal texts give one pointer, valid as long as the
+ * world; NULL is "". Without a world, s itself. */
+const char *model_intern(const char *s);
 /*
  * dladdr() through a cache keyed by address (interrupts, callouts and mbuf sites ask for
  * the same few addresses millions of times). 1 and *info, or 0. Any code that dlclose()s

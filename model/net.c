@@ -45,7 +45,7 @@ static void net_kinds_register(sim_world *w, struct net_kinds *k)
 	k->leftover = sim_trace_kind(w, "leftover", "ss");         /* file, what */
 	k->shutdown_hook = sim_trace_kind(w, "shutdown_hook", "ss"); /* op, fn */
 	k->log = sim_trace_kind(w, "log", "is");                   /* level, message */
-	k->app_send = sim_trace_kind(w, "app_send", "sii");        /* if, bytes, result */
+	k->app_send = sim_trace_kind(w, "app_send", "siiii");      /* if, bytes, count, sent, errno */
 	k->media = sim_trace_kind(w, "media", "si");               /* op, media word */
 }
 

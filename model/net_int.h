@@ -38,6 +38,7 @@
 #define NET_MAGIC_DLL 0x646c6c21u       /* "dll!" */
 #define NET_MAGIC_HOOK 0x73686b21u      /* "shk!" */
 #define NET_POISON 0xdb                 /* freed mbuf contents */
+#define NET_POISON_MIN 256              /* cluster bytes poisoned at least at a free */
 
 #define NET_SITE_LEN 96
 #define NET_OWNER_LEN 32
@@ -45,12 +46,14 @@
 
 /* ------------------------------------------------------------ mbufs (mbuf.c) */
 
-/* Where something happened: the code, the driver function running, thread, time. */
+/* Where something happened: the code, the driver function running, thread, time. The
+ * texts are interned (model_intern) or the thread's own name, never copied: every mbuf
+ * allocation and free fills one. All NULL in a site never filled. */
 struct net_site {
-	char owner[NET_OWNER_LEN];   /* "sam" (the DLL of the calling code) or "io-pkt" */
-	char code[NET_SITE_LEN];     /* "sam_rx_mbuf+0x3c (devnp-sam.so)" */
-	char where[NET_SITE_LEN];    /* model_call_where(): "sam_process_interrupt (...)" */
-	char thread[32];
+	const char *owner;           /* "sam" (the DLL of the calling code) or "io-pkt" */
+	const char *code;            /* "sam_rx_mbuf+0x3c (devnp-sam.so)" */
+	const char *where;           /* model_call_where(): "sam_process_interrupt (...)" */
+	const char *thread;          /* the thread's name (as it is when reported), "kernel" */
 	sim_ns t;
 };
 
@@ -61,6 +64,7 @@ struct net_mrec {
 	uint64_t seq;                /* allocation number (1, 2, ...), 0 never allocated */
 	int has_cluster;
 	int dma_refs;                /* NIC model: descriptors holding its buffer (nic_dma.c) */
+	size_t poison_hi;            /* freed: cluster bytes [0, poison_hi) hold NET_POISON */
 	struct net_site alloc, freed;
 	struct net_mrec *prev_live, *next_live; /* live list, allocation order */
 	struct net_mrec *next_q;     /* quarantine FIFO */
@@ -226,6 +230,9 @@ struct model_ifnet {
 	int has_addr;
 	uint64_t input_delivered, input_dropped, snd_drops;
 	uint64_t init_calls, stop_calls, start_calls;
+	/* stale-queue evidence: when io-pkt last called if_start / if_stop, and when a frame
+	 * last left if_snd (dequeued or purged); -1: never */
+	sim_ns start_t, stop_t, deq_t;
 	struct model_ifnet *next;
 };
 
@@ -264,6 +271,11 @@ void net_tx_unlock(struct model_ifnet *r);
 int net_tx_held_by_me(struct model_ifnet *r);
 
 /* ------------------------------------------------------------ if_snd (ifq.c) */
+
+/* When the frame at the head of if_snd was allocated (ns), -1 if if_snd is empty. */
+sim_ns net_ifq_head_time(const struct model_ifnet *r);
+/* Callouts pending whose struct callout lies in r's device (descriptions into buf). */
+int net_if_callouts(const struct model_ifnet *r, char *buf, size_t n);
 
 /* Free everything in if_snd (the caller holds the TX mutex or has quiesced). */
 int net_ifq_purge(struct model_ifnet *r, const char *why);

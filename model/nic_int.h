@@ -50,8 +50,8 @@
 #define NIC_RXBUF_MIN 256
 #define NIC_RXBUF_MAX 16384
 #define NIC_RXBUF_RESET 2048
-#define NIC_WB_BURST 32               /* descriptors written back per burst (at most late) */
-#define NIC_WB_DELAY (10 * SIM_US)    /* ... or at most this late */
+#define NIC_WB_BURST 64               /* descriptors written back per burst (at most late) */
+#define NIC_WB_DELAY (40 * SIM_US)    /* ... or at most this late */
 #define NIC_WIRE_OVERHEAD 24          /* preamble+SFD 8, CRC 4, inter-frame gap 12 bytes */
 #define NIC_MDIO_NS 10000             /* one MII management access */
 #define NIC_LOOKAHEAD NIC_WB_BURST    /* events looked at when arming the checkpoint */
@@ -182,7 +182,7 @@ struct nic_gen {
 };
 
 #define NIC_PEER_SIZES 64
-#define NIC_PEER_LA 64                /* > NIC_LOOKAHEAD */
+#define NIC_PEER_LA 128               /* > NIC_LOOKAHEAD */
 
 struct nic_peer {
 	double rate_fps;

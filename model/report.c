@@ -16,6 +16,7 @@
 struct call {
 	const char *entry;
 	char fn[96];
+	const char *where; /* "fn (entry)", interned on first use (model_call_where) */
 };
 
 /* One stack of driver calls per simulated thread, indexed by thread id: a thread can
@@ -86,7 +87,9 @@ const char *model_symbol_name(const void *fn, char *buf, size_t n)
 		return buf;
 	}
 	if (model_dladdr(fn, &info) && info.dli_sname && info.dli_saddr == fn) {
-		snprintf(buf, n, "%s", info.dli_sname);
+		size_t l = strnlen(info.dli_sname, n - 1); /* snprintf("%s") without its cost */
+		memcpy(buf, info.dli_sname, l);
+		buf[l] = 0;
 		return buf;
 	}
 	if (model_dladdr(fn, &info) && info.dli_fname) {
@@ -105,6 +108,7 @@ void model_call_push(const char *entry, const void *fn)
 	int s = slot(), d = R.depth[s];
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
+		R.calls[s][d].where = NULL;
 		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
 		model_lat_enter(entry, R.calls[s][d].fn);
 	} else {
@@ -124,14 +128,23 @@ void model_call_pop(void)
 
 const char *model_call_where(void)
 {
-	static char buf[160];
 	int s = slot(), d = R.depth[s];
+	struct call *c;
 	if (d == 0)
 		return "";
 	if (d > CALL_DEPTH)
 		d = CALL_DEPTH;
-	snprintf(buf, sizeof(buf), "%s (%s)", R.calls[s][d - 1].fn, R.calls[s][d - 1].entry);
-	return buf;
+	c = &R.calls[s][d - 1];
+	if (!c->where) { /* every mbuf allocation asks: format once per call */
+		char buf[sizeof(c->fn) + 48];
+		size_t f = strnlen(c->fn, sizeof(c->fn)), e = strnlen(c->entry, 44);
+		memcpy(buf, c->fn, f); /* "fn (entry)" */
+		memcpy(buf + f, " (", 2);
+		memcpy(buf + f + 2, c->entry, e);
+		memcpy(buf + f + 2 + e, ")", 2);
+		c->where = model_intern(buf);
+	}
+	return c->where;
 }
 
 void model_breach(const char *rule, const char *fmt, ...)

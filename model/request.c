@@ -93,13 +93,16 @@ static int mount_fn(void *arg)
 	rc = ENXIO;
 	if (net_call_enter("drvr_init", (const void *)e->drvr_init, NULL)) {
 		errno = 0;
+		(void)model_thread_refusal(); /* forget a refusal older than this mount */
 		rc = e->drvr_init(d->handle, iopkt_selfp, q->options);
 		if (rc < 0)                        /* -1 with errno, as some drivers do */
 			rc = errno > 0 ? errno : EIO;
 		net_call_exit();
 	}
 	if (rc != EOK) {
-		sim_errf(q->err, q->errlen, "%s: its entry function failed: %s", d->file, strerror(rc));
+		const char *why = model_thread_refusal();
+		sim_errf(q->err, q->errlen, "%s: its entry function failed: %s%s%s%s", d->file,
+		         strerror(rc), why[0] ? " (" : "", why, why[0] ? ")" : "");
 		net_dll_close(d, "its mount failed");
 	}
 	return rc;

@@ -7,7 +7,12 @@
  * blocks hands the CPU on itself: it takes the next ready thread from the FIFO run queue
  * and releases that thread's SimGrid semaphore; if no thread is ready the system is
  * quiescent, and the blocking thread itself pops the earliest event from the (time, seq)
- * heap, advances SimGrid's clock to it with one sg_actor_sleep_for, and fires it.
+ * heap, advances SimGrid's clock to it with one sg_actor_sleep_until, and fires it —
+ * except when that event is the blocking thread's own wake-up (a spend or sleep with
+ * nothing due before its end): the thread goes on and SimGrid's clock catches up at the
+ * next timed SimGrid operation, which always aims at an absolute time. SimGrid actors
+ * carry threads one after another (struct sim_carrier): an ended thread's actor waits for
+ * the next sim_thread_create on its CPU.
  *
  * One shortcut keeps a sleep as cheap as in raw SimGrid: a thread with a wake-up pending
  * waits in sg_sem_acquire_timeout until that time. When the earliest event is such a
@@ -74,6 +79,20 @@ struct sim_thread {
 	sim_waitq exit_q;           /* joiners */
 };
 
+/*
+ * A SimGrid actor that carries simulated threads, one after the other: when a thread's
+ * function returns, its carrier goes back to its CPU's idle list and the next
+ * sim_thread_create on that CPU reuses it. Creating and ending an actor (its stack's
+ * mmap, guard page and unwinding) cost more than most threads' whole lives: io-pkt
+ * starts a pseudo-thread per stack request.
+ */
+struct sim_carrier {
+	sg_actor_t actor;
+	sg_sem_t sem;               /* the carried thread's semaphore (sim_thread.sem) */
+	sim_thread *t;              /* the thread carried now, NULL while idle */
+	struct sim_carrier *next_idle;
+};
+
 struct sim_timer {
 	uint32_t magic;
 	int id;
@@ -115,9 +134,11 @@ struct sim_world {
 	int ntimers, nwaitqs;
 	sim_ns cpu_busy_until[SIM_MAX_CPUS];
 	sg_host_t hosts[SIM_MAX_CPUS];
+	struct sim_carrier *idle[SIM_MAX_CPUS]; /* carriers without a thread, per CPU (LIFO) */
+	int ncarriers;              /* actors created for threads */
 	sg_sem_t main_sem;
 	int ending;                 /* the run is over: nothing more is dispatched */
-	int advancing;              /* the dispatcher is in sg_actor_sleep_for */
+	int advancing;              /* the dispatcher is in sg_actor_sleep_until */
 	int stop_requested;
 	enum sim_end end;
 	char end_msg[4096];

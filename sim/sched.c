@@ -4,6 +4,7 @@
 #include "kernel_int.h"
 
 #include <errno.h>
+#include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,9 +129,16 @@ static sim_thread advance_marker;
  * Find the next thread to run, firing events until one is ready. Returns that thread,
  * ADVANCE when the earliest event is the wake-up of a thread waiting in a SimGrid timeout
  * (nobody is to be handed the CPU: that thread's timeout will wake it), or NULL when the
- * run is over (the end is recorded in w). Called with no thread running.
+ * run is over (the end is recorded in w). Called with no thread running; runner is the
+ * thread whose actor runs this (it just blocked), NULL if none will go on in it.
+ *
+ * SimGrid's clock is advanced to each event (sg_actor_sleep_until) except when the event
+ * is runner's own wake-up with nothing before it (a spend or a short sleep of the only
+ * thread with anything to do): runner simply goes on and SimGrid's clock stays behind
+ * the kernel's until its next timed operation, which always targets an absolute time.
+ * The heap alone orders events, so this changes no result, only what SimGrid computes.
  */
-static sim_thread *next_thread(sim_world *w)
+static sim_thread *next_thread(sim_world *w, const sim_thread *runner)
 {
 	w->current = NULL; /* what happens here is the kernel's doing */
 	for (;;) {
@@ -161,15 +169,16 @@ static sim_thread *next_thread(sim_world *w)
 		}
 		if (ev->when > w->now && ev->type == SIM_EV_WAKE && ((sim_thread *)ev->owner)->timed)
 			return ADVANCE;
-		if (ev->when > w->now) {
+		if (ev->when > w->now && !(runner && ev == &runner->wake_ev)) {
 			/* ev stays the head while SimGrid's clock runs: a timed sleeper that
 			 * SimGrid wakes meanwhile (its clock rounds to 1 ns) sees it is not its
 			 * turn and waits for a hand-off. */
 			w->advancing = 1;
-			sg_actor_sleep_for((double)(ev->when - w->now) * 1e-9);
+			sg_actor_sleep_until((double)ev->when * 1e-9);
 			w->advancing = 0;
-			w->now = ev->when;
 		}
+		if (ev->when > w->now)
+			w->now = ev->when;
 		sim_event_pop(w);
 		fire(w, ev);
 	}
@@ -207,8 +216,9 @@ static void wait_for_cpu(sim_world *w, sim_thread *self)
 	    self->wake_ev.when > w->now) {
 		int timed_out;
 		self->timed = 1;
-		timed_out = sg_sem_acquire_timeout(self->sem,
-		                                   (double)(self->wake_ev.when - w->now) * 1e-9);
+		/* SimGrid's clock may be behind the kernel's (next_thread): aim at the time */
+		timed_out = sg_sem_acquire_timeout(self->sem, (double)self->wake_ev.when * 1e-9 -
+		                                              simgrid_get_clock());
 		self->timed = 0;
 		if (!timed_out || take_own_wakeup(w, self))
 			goto running;
@@ -222,7 +232,7 @@ running:
 void sim_sched_block(sim_world *w)
 {
 	sim_thread *self = w->current;
-	sim_thread *next = next_thread(w);
+	sim_thread *next = next_thread(w, self);
 	if (next == self) {
 		self->state = SIM_T_RUNNING;
 		w->current = self;
@@ -239,7 +249,7 @@ void sim_sched_block(sim_world *w)
 
 void sim_sched_leave(sim_world *w)
 {
-	sim_thread *next = next_thread(w);
+	sim_thread *next = next_thread(w, NULL);
 	if (next == NULL)
 		sg_sem_release(w->main_sem);
 	else if (next != ADVANCE)
@@ -267,15 +277,55 @@ static void thread_exit(sim_world *w, sim_thread *t)
 	sim_sched_leave(w);
 }
 
-static void thread_main(int argc, char **argv)
+/*
+ * The body of every thread actor: wait for the CPU, run the carried thread's function,
+ * end the thread, and go idle until sim_thread_create hands this carrier a new thread
+ * (the same semaphore then wakes it). Killed by SimGrid at the end of the run.
+ */
+static void carrier_main(int argc, char **argv)
 {
-	sim_thread *t = sg_actor_self_get_data();
-	sim_world *w = t->w;
-	sg_sem_acquire(t->sem);
-	w->current = t;
-	t->state = SIM_T_RUNNING;
-	t->fn(w, t->arg);
-	thread_exit(w, t);
+	struct sim_carrier *c = sg_actor_self_get_data();
+	(void)argc, (void)argv;
+	for (;;) {
+		sim_thread *t;
+		sim_world *w;
+		sg_sem_acquire(c->sem);
+		t = c->t;
+		w = t->w;
+		w->current = t;
+		t->state = SIM_T_RUNNING;
+		t->fn(w, t->arg);
+		/* idle before the hand-off: a thread created while the kernel runs events in
+		 * thread_exit may take this carrier, and its first hand-off then finds the
+		 * semaphore released when this loop comes back to it */
+		c->t = NULL;
+		c->next_idle = w->idle[t->cpu];
+		w->idle[t->cpu] = c;
+		thread_exit(w, t);
+	}
+}
+
+/* A carrier for t on its CPU: an idle one, else a new actor. */
+static void carrier_take(sim_world *w, sim_thread *t)
+{
+	struct sim_carrier *c = w->idle[t->cpu];
+	if (c) {
+		w->idle[t->cpu] = c->next_idle;
+	} else {
+		c = sim_alloc(w, sizeof(*c));
+		c->sem = sg_sem_init(0);
+		c->actor = sg_actor_init(t->name, w->hosts[t->cpu]);
+		sg_actor_set_data(c->actor, c);
+		sg_actor_start(c->actor, carrier_main, 0, NULL);
+		/* Killed when the kernel's actor ends the run. After start: SimGrid 3.32 crashes
+		 * at kill time when an actor daemonizes another before starting it. */
+		sg_actor_daemonize(c->actor);
+		w->ncarriers++;
+	}
+	c->t = t;
+	c->next_idle = NULL;
+	t->actor = c->actor;
+	t->sem = c->sem;
 }
 
 sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_thread_fn fn, void *arg)
@@ -291,7 +341,6 @@ sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_threa
 	t->w = w;
 	t->fn = fn;
 	t->arg = arg;
-	t->sem = sg_sem_init(0);
 	sim_event_init(&t->wake_ev, SIM_EV_WAKE, t);
 	sim_event_init(&t->watch_ev, SIM_EV_WATCHDOG, t);
 	sim_waitq_init(w, &t->exit_q, t->name);
@@ -304,12 +353,7 @@ sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_threa
 	w->all_tail = t;
 	w->live++;
 	sim_emit(w, w->k.thread_create, (int64_t)t->id, t->name, (int64_t)cpu);
-	t->actor = sg_actor_init(t->name, w->hosts[cpu]);
-	sg_actor_set_data(t->actor, t);
-	sg_actor_start(t->actor, thread_main, 0, NULL);
-	/* Killed when the kernel's actor ends the run. After start: SimGrid 3.32 crashes at
-	 * kill time when an actor daemonizes another before starting it. */
-	sg_actor_daemonize(t->actor);
+	carrier_take(w, t);
 	sim_sched_ready(w, t);
 	return t;
 }
@@ -328,6 +372,13 @@ int sim_thread_id(const sim_thread *t) { return t ? t->id : 0; }
 const char *sim_thread_name(const sim_thread *t) { return t ? t->name : "kernel"; }
 int sim_thread_cpu(const sim_thread *t) { return t ? t->cpu : -1; }
 int sim_thread_exited(const sim_thread *t) { return t->state == SIM_T_EXITED; }
+
+const char *sim_thread_blocked(const sim_thread *t, const sim_waitq **q, sim_ns *since)
+{
+	*q = t->waiting_on;
+	*since = t->blocked_since;
+	return t->state == SIM_T_BLOCKED ? t->block_what : NULL;
+}
 void sim_thread_set_data(sim_thread *t, void *data) { t->data = data; }
 void *sim_thread_data(const sim_thread *t) { return t->data; }
 

@@ -189,6 +189,9 @@ int sim_wait(sim_world *w, sim_waitq *q, sim_ns timeout);
 int sim_wake_one(sim_world *w, sim_waitq *q);
 int sim_wake_all(sim_world *w, sim_waitq *q);
 int sim_waitq_empty(const sim_waitq *q);
+/* What t is blocked in now: "wait" (then *q is the queue), "sleep", "spend", or NULL when
+ * it runs or is ready; *since is when it blocked. For reports (a stuck quiesce). */
+const char *sim_thread_blocked(const sim_thread *t, const sim_waitq **q, sim_ns *since);
 
 /* A mutex in virtual time: lock blocks (watched), the owner is the waitq's holder. */
 struct sim_mutex {

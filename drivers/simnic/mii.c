@@ -110,7 +110,8 @@ simnic_link_update(struct simnic_dev *sc, struct nw_work_thread *wtp)
 	 * Link up with frames waiting, in if_snd (held back while the link was down) or in
 	 * the ring: io-pkt will not call if_start until its next frame, so start now.
 	 */
-	if (up && (!IFQ_IS_EMPTY(&ifp->if_snd) || sc->sc_tx_cons != sc->sc_tx_prod)) {
+	if (!SIMNIC_BUG_NO_LINK_RESTART &&
+	    up && (!IFQ_IS_EMPTY(&ifp->if_snd) || sc->sc_tx_cons != sc->sc_tx_prod)) {
 		if (callout_pending(&sc->sc_kick_callout))
 			callout_stop(&sc->sc_kick_callout);	/* not needed: we start now */
 		simnic_start(ifp);	/* releases the TX mutex */
@@ -161,7 +162,7 @@ simnic_purge_stale(struct simnic_dev *sc)
 	struct ifnet	*ifp = SN_IFP(sc);
 	int		n;
 
-	if (sc->sc_opts.stale_ms == 0 || sc->sc_link == LINK_STATE_UP ||
+	if (SIMNIC_BUG_NO_PURGE || sc->sc_opts.stale_ms == 0 || sc->sc_link == LINK_STATE_UP ||
 	    IFQ_IS_EMPTY(&ifp->if_snd) ||
 	    simnic_ms_since(&sc->sc_down_since) < sc->sc_opts.stale_ms)
 		return;

@@ -224,7 +224,8 @@ simnic_process_interrupt(void *arg, struct nw_work_thread *wtp)
 		NW_SIGLOCK_P(&ifp->if_snd_ex, sc->sc_iopkt, wtp);
 		simnic_txeof(sc);
 		if (sc->sc_tx_stalled && sc->sc_link == LINK_STATE_UP &&
-		    !IFQ_IS_EMPTY(&ifp->if_snd))
+		    !IFQ_IS_EMPTY(&ifp->if_snd) &&
+		    (!SIMNIC_BUG_NO_LINK_RESTART || (icr & SIMNIC_INT_TXDW)))
 			simnic_start(ifp);	/* releases the TX mutex */
 		else
 			NW_SIGUNLOCK_P(&ifp->if_snd_ex, sc->sc_iopkt, wtp);

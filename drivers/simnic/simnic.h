@@ -64,6 +64,26 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "simnic: little-endian
 #define SIMNIC_INTRS	(SIMNIC_INT_TXDW | SIMNIC_INT_RXDW | SIMNIC_INT_LSC | \
 			 SIMNIC_INT_RXO | SIMNIC_INT_TXERR | SIMNIC_INT_DMAERR)
 
+/*
+ * Deliberate mistakes, for the bug catalog only (drivers/buggy/stale-*: variant.cmake
+ * builds these sources with one of them defined; docs/bug-catalog.md section 5). A
+ * correct build defines none.
+ */
+#ifdef SIMNIC_BUG_NEXT_PACKET		/* link down: IFF_OACTIVE cleared, no restart on up */
+#define SIMNIC_BUG_NO_LINK_RESTART	1
+#else
+#define SIMNIC_BUG_NEXT_PACKET		0
+#endif
+#ifndef SIMNIC_BUG_NO_LINK_RESTART	/* transmission restarts on TX completion only */
+#define SIMNIC_BUG_NO_LINK_RESTART	0
+#endif
+#ifndef SIMNIC_BUG_NO_PURGE		/* frames queued while the link is down never purged */
+#define SIMNIC_BUG_NO_PURGE		0
+#endif
+#ifndef SIMNIC_BUG_KICK_ARMED		/* if_stop leaves the TX kick callout armed */
+#define SIMNIC_BUG_KICK_ARMED		0
+#endif
+
 /* ------------------------------------------------------------ state */
 
 /* Driver options, parsed once per mount (simnic_entry). */

@@ -183,6 +183,8 @@ simnic_start(struct ifnet *ifp)
 		 * would drop them. The MII code restarts us when the link comes back, and
 		 * purges the queue if it stays down too long (seed 000).
 		 */
+		if (SIMNIC_BUG_NEXT_PACKET)
+			ifp->if_flags_tx &= ~IFF_OACTIVE;	/* the bug: io-pkt's next frame restarts */
 		simnic_tx_stall(sc, 0, wtp);
 		return;
 	}

@@ -35,6 +35,10 @@
 
 static sim_world *W;
 static char logbuf[8192];
+/* model_config.version and .quiesce_limit of the next setup_iopkt (default 0: the seeds'
+ * io-pkt, no quiesce watchdog). */
+static int fx_version;
+static sim_ns fx_quiesce_limit;
 
 /* Append "what@<now> " to the log. */
 FIXTURE void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -64,6 +68,8 @@ FIXTURE void setup_iopkt_traced(int ncpus, int workers, sim_ns stall, const char
 	ck_assert_int_eq(sim_world_create(&cfg, &W, err, sizeof(err)), 0);
 	model_config_defaults(&mc);
 	mc.workers = workers;
+	mc.version = fx_version;
+	mc.quiesce_limit = fx_quiesce_limit;
 	ck_assert_msg(model_create(W, &mc, err, sizeof(err)) == 0, "%s", err);
 	logbuf[0] = 0;
 }

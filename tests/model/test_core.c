@@ -256,12 +256,23 @@ int req_start_slow(void *arg)
 	return 0;
 }
 
+/* The stopper: another thread, in the driver's if_stop (as a driver thread stopping
+ * the interface would be). */
+void race_stop(void)
+{
+	run_timer = 0;
+	callout_stop(&co_a);
+}
+
+static int race_stop_entry; /* 0: from if_stop; 1: from if_start (a retry not needed) */
+
 static void scn_race(sim_world *w, void *arg)
 {
 	drv_request("start", "if_init", req_start_slow, NULL);
 	sim_sleep(w, 18 * SIM_MS); /* the handler runs 16.8 .. 21.8 ms */
-	run_timer = 0;
-	callout_stop(&co_a);
+	model_call_push(race_stop_entry ? "if_start" : "if_stop", (const void *)race_stop);
+	race_stop();
+	model_call_pop();
 	note("stopped pending=%d", callout_pending(&co_a));
 	sim_sleep(w, 100 * SIM_MS);
 }
@@ -270,9 +281,25 @@ START_TEST(test_callout_stop_race_without_flag)
 {
 	setup_iopkt(1, 0, 0);
 	spawn("scenario", scn_race, NULL);
+	run();
+	/* the stop came from if_stop while tick ran, and tick re-armed itself at its end
+	 * (21.8 ms): the stop race */
+	ck_assert_str_eq(logbuf, "tick@16806722 stopped pending=0@18000000 ");
+	ck_assert_str_eq(model_breach_last_rule(), "callout-rearmed-after-stop");
+	ck_assert_msg(strstr(model_breach_last(), "(tick_slow) re-armed by its own handler after "
+	                     "callout_stop at t=18.000ms (in race_stop (if_stop), thread "
+	                     "\"scenario\")"), "%s", model_breach_last());
+}
+END_TEST
+
+START_TEST(test_callout_stop_race_outside_stop_is_fine)
+{
+	/* a stop from if_start (cancelling a retry) is not a stop for good: the handler may
+	 * re-arm (ends at 21.8 ms, in tick 2: + 2 -> tick 4), and again (38.6 ms -> tick 6) */
+	race_stop_entry = 1;
+	setup_iopkt(1, 0, 0);
+	spawn("scenario", scn_race, NULL);
 	ck_assert_int_eq(run(), SIM_END_DONE);
-	/* the stop came while tick ran: it re-armed itself (ends at 21.8 ms, in tick 2: + 2 ->
-	 * tick 4), and again (ends at 38.6 ms, tick 4 -> tick 6) */
 	ck_assert_str_eq(logbuf, "tick@16806722 stopped pending=0@18000000 tick@33613445 "
 	                         "tick@50420168 ");
 	ck_no_breach();
@@ -486,6 +513,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_callout_stop);
 	tcase_add_test(tc, test_callout_stop_race_without_flag);
 	tcase_add_test(tc, test_callout_stop_race_with_flag);
+	tcase_add_test(tc, test_callout_stop_race_outside_stop_is_fine);
 	suite_add_tcase(s, tc);
 	return s;
 }

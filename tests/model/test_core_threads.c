@@ -402,7 +402,8 @@ START_TEST(test_quiesce_callback_doing_nothing_stalls)
 }
 END_TEST
 
-/* init_fn that sets no quiesce callback: creation fails with EINVAL, the thread is gone. */
+/* io-pkt 6.6: an init_fn that sets no quiesce callback: creation fails with EINVAL, the
+ * thread is gone, and the refusal is explained. */
 int no_cb_init(void *arg) { return EOK; }
 void *never_runs(void *arg)
 {
@@ -426,11 +427,162 @@ static void scn_no_cb(sim_world *w, void *arg)
 
 START_TEST(test_tracked_thread_without_quiesce_callback_refused)
 {
+	fx_version = 66;
 	setup_iopkt(1, 0, 0);
 	spawn("scenario", scn_no_cb, NULL);
 	ck_assert_int_eq(run(), SIM_END_DONE);
 	ck_assert_str_eq(logbuf, "no_cb=22@0 no_init=22@0 ");
+	ck_assert_msg(strstr(model_thread_refusal(), "init function no_cb_init set no quiesce "
+	                     "callback (io-pkt 6.6)"), "%s", model_thread_refusal());
+	ck_assert_str_eq(model_thread_refusal(), "");
 	ck_no_breach();
+}
+END_TEST
+
+/* The seeds' io-pkt accepts such a thread; the next quiesce_all waits for it for ever,
+ * and the quiesce watchdog names it, with what the stack has left unserved. */
+void *no_cb_loop(void *arg)
+{
+	for (;;)
+		usleep(1000);
+}
+
+int req_create_no_cb_loop(void *arg)
+{
+	pthread_t tid = 0;
+	note("create=%d", nw_pthread_create(&tid, NULL, no_cb_loop, NULL, 0, no_cb_init, NULL));
+	return 0;
+}
+
+static void scn_no_cb_deadlock(sim_world *w, void *arg)
+{
+	drv_request("attach", "attach", req_create_no_cb_loop, NULL);
+	sim_sleep(w, SIM_MS);
+	drv_request("quiesce", "ioctl", req_quiesce, NULL);
+	note("never");
+}
+
+static void scn_second_request(sim_world *w, void *arg)
+{
+	sim_sleep(w, 5 * SIM_MS);
+	drv_request("late", "ioctl", req_quiesce, NULL);
+}
+
+START_TEST(test_no_quiesce_callback_accepted_then_quiesce_deadlock)
+{
+	const char *msg;
+	fx_quiesce_limit = 20 * SIM_MS;
+	setup_iopkt(1, 0, 0);
+	spawn("scenario", scn_no_cb_deadlock, NULL);
+	spawn("late", scn_second_request, NULL);
+	run();
+	ck_assert_str_eq(logbuf, "create=0@0 ");
+	ck_assert_str_eq(model_breach_last_rule(), "quiesce-deadlock");
+	msg = model_breach_last();
+	ck_assert_msg(strstr(msg, "stuck in quiesce_all (called in req_quiesce (ioctl), thread "
+	                     "\"pseudo:quiesce\") since t=1.000ms (20.000ms"), "%s", msg);
+	ck_assert_msg(strstr(msg, "has no quiesce callback registered (its init function "
+	                     "no_cb_init set none)"), "%s", msg);
+	ck_assert_msg(strstr(msg, "1 request queued (the oldest, \"late\", since t=5.000ms)"),
+	              "%s", msg);
+	ck_assert_msg(strstr(msg, "t=21.000ms"), "%s", msg);
+}
+END_TEST
+
+/* A thread blocked elsewhere: on a mutex the quiescing request holds. */
+static pthread_mutex_t held_mtx = PTHREAD_MUTEX_INITIALIZER;
+static volatile int held_flag;
+
+void held_quiesce(void *arg, int die) { held_flag = 1; }
+
+int held_thread_init(void *arg)
+{
+	pthread_setname_np(0, "mutex thread");
+	WTP->quiesce_callout = held_quiesce;
+	return EOK;
+}
+
+void *held_thread(void *arg)
+{
+	for (;;) {
+		pthread_mutex_lock(&held_mtx);
+		pthread_mutex_unlock(&held_mtx);
+		if (held_flag)
+			quiesce_block(0);
+		usleep(100);
+	}
+}
+
+int req_create_held(void *arg)
+{
+	pthread_t tid;
+	return nw_pthread_create(&tid, NULL, held_thread, NULL, 0, held_thread_init, NULL);
+}
+
+int req_lock_and_quiesce(void *arg)
+{
+	pthread_mutex_lock(&held_mtx);
+	usleep(50); /* the thread comes round and blocks on the mutex */
+	quiesce_all();
+	return 0;
+}
+
+static void scn_held(sim_world *w, void *arg)
+{
+	drv_request("attach", "attach", req_create_held, NULL);
+	sim_sleep(w, SIM_MS);
+	drv_request("lock", "ioctl", req_lock_and_quiesce, NULL);
+}
+
+START_TEST(test_quiesce_deadlock_thread_blocked_elsewhere)
+{
+	const char *msg;
+	fx_quiesce_limit = 10 * SIM_MS;
+	setup_iopkt(1, 0, 0);
+	spawn("scenario", scn_held, NULL);
+	run();
+	ck_assert_str_eq(model_breach_last_rule(), "quiesce-deadlock");
+	msg = model_breach_last();
+	ck_assert_msg(strstr(msg, "\"mutex thread\" is blocked elsewhere: it waits on"), "%s", msg);
+	ck_assert_msg(strstr(msg, "held by pseudo:lock"), "%s", msg);
+}
+END_TEST
+
+/* quiesce_block called by a tracked thread that io-pkt did not ask is a breach; one it
+ * asked (the quiesce tests above) is not. */
+int unasked_init(void *arg)
+{
+	WTP->quiesce_callout = lazy_quiesce;
+	return EOK;
+}
+
+void *unasked_thread(void *arg)
+{
+	usleep(100);
+	quiesce_block(1);
+	return NULL;
+}
+
+int req_create_unasked(void *arg)
+{
+	pthread_t tid;
+	return nw_pthread_create(&tid, NULL, unasked_thread, NULL, 0, unasked_init, NULL);
+}
+
+static void scn_unasked(sim_world *w, void *arg)
+{
+	drv_request("attach", "attach", req_create_unasked, NULL);
+	sim_sleep(w, SIM_MS);
+}
+
+START_TEST(test_quiesce_block_unasked)
+{
+	setup_iopkt(1, 0, 0);
+	spawn("scenario", scn_unasked, NULL);
+	run();
+	ck_assert_str_eq(model_breach_last_rule(), "quiesce_block-unasked");
+	ck_assert_msg(strstr(model_breach_last(), "called quiesce_block(1) without its quiesce "
+	                     "callback having asked it to"), "%s", model_breach_last());
 }
 END_TEST
 
@@ -650,6 +802,9 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_tracked_thread_quiesce_by_flag);
 	tcase_add_test(tc, test_quiesce_callback_doing_nothing_stalls);
 	tcase_add_test(tc, test_tracked_thread_without_quiesce_callback_refused);
+	tcase_add_test(tc, test_no_quiesce_callback_accepted_then_quiesce_deadlock);
+	tcase_add_test(tc, test_quiesce_deadlock_thread_blocked_elsewhere);
+	tcase_add_test(tc, test_quiesce_block_unasked);
 	tcase_add_test(tc, test_quiesce_stops_other_workers);
 	tcase_add_test(tc, test_same_run_same_trace);
 	tcase_add_test(tc, test_pthread_shim_in_virtual_time);

@@ -288,10 +288,23 @@ int req_use_after_free(void *arg)
 	return 0;
 }
 
+/* A write through a stale pointer into the data a freed cluster held (byte 900 of a
+ * 1000-byte frame): the part of the cluster that is poisoned at the free. */
+int req_cluster_write_after_free(void *arg)
+{
+	struct mbuf *m = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+	char *data = mtod(m, char *);
+	m->m_len = m->m_pkthdr.len = 1000;
+	m_freem(m);
+	data[900] = 1;
+	return 0;
+}
+
 static void scn_use_after_free(sim_world *w, void *arg)
 {
 	struct model_mbuf_info mi;
-	drv_request("uaf", "process_interrupt", req_use_after_free, NULL);
+	drv_request("uaf", "process_interrupt", arg ? req_cluster_write_after_free :
+	            req_use_after_free, NULL);
 	note("request done");
 	model_mbuf_info(NULL, &mi);   /* scans the freed mbufs */
 	note("not reached");
@@ -305,6 +318,16 @@ START_TEST(test_mbuf_use_after_free_detected)
 	ck_assert_msg(strstr(model_breach_last(), "allocated by req_use_after_free+0x"), "%s",
 	              model_breach_last());
 	ck_assert(strstr(logbuf, "request done"));
+}
+END_TEST
+
+START_TEST(test_mbuf_cluster_write_after_free_detected)
+{
+	net_setup();
+	spawn("scenario", scn_use_after_free, (void *)1);
+	ck_breach(run(), "mbuf-use-after-free", "mbuf #1 was written after it was freed");
+	ck_assert_msg(strstr(model_breach_last(), "allocated by req_cluster_write_after_free+0x"),
+	              "%s", model_breach_last());
 }
 END_TEST
 
@@ -716,6 +739,65 @@ START_TEST(test_snd_full_enobufs_and_oactive_skips_start)
 }
 END_TEST
 
+/* The stale-queue evidence of model_if_info: when if_start/if_stop last ran, when a frame
+ * last left if_snd, how old the head frame is, and the device's pending callouts. */
+static void note_evidence(const char *what)
+{
+	struct model_if_info i = ifinfo("tdev0");
+	note("%s len=%d start=%lld stop=%lld deq=%lld head=%lld", what, i.snd_len,
+	     (long long)i.start_t, (long long)i.stop_t, (long long)i.deq_t,
+	     (long long)i.snd_head_t);
+}
+
+static void scn_stale_evidence(sim_world *w, void *arg)
+{
+	CFG.start = START_OACTIVE;
+	attach("");
+	ifconfig("tdev0", "up");
+	note_evidence("up");
+	sim_sleep(w, SIM_MS);
+	model_app_send("tdev0", 64);                /* if_start, which sets IFF_OACTIVE */
+	sim_sleep(w, SIM_MS);
+	model_app_send("tdev0", 64);                /* queued without if_start */
+	sim_sleep(w, SIM_MS);
+	note_evidence("queued");
+	ifconfig("tdev0", "down");                  /* if_stop; io-pkt purges if_snd */
+	note_evidence("down");
+}
+
+START_TEST(test_stale_queue_evidence)
+{
+	net_setup();
+	spawn("scenario", scn_stale_evidence, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	ck_assert_str_eq(logbuf, "tdev0 rc=0 single=0 opts=\"\"@0 up len=0 start=-1 stop=-1 deq=-1 head=-1@0 "
+	                         "queued len=2 start=1000000 stop=-1 deq=-1 head=1000000@3000000 "
+	                         "down len=0 start=1000000 stop=3000000 deq=3000000 head=-1@3000000 ");
+	ck_no_breach();
+}
+END_TEST
+
+static void scn_device_callouts(sim_world *w, void *arg)
+{
+	char err[256];
+	struct model_if_info i;
+	model_mount(TEST_NET_SO, "callout", err, sizeof(err));
+	i = ifinfo("tnet0");
+	note("callouts=%d %s", i.callouts, i.callout_desc);
+	model_ifconfig("tnet0", "destroy", err, sizeof(err));
+	sim_sleep(w, SIM_S);
+}
+
+START_TEST(test_device_callouts_listed)
+{
+	net_setup();
+	spawn("scenario", scn_device_callouts, NULL);
+	run();
+	ck_assert_msg(strstr(logbuf, "callouts=1 callout ") && strstr(logbuf, "(tnet_tick) pending"),
+	              "%s", logbuf);
+}
+END_TEST
+
 static void scn_keep_mutex(sim_world *w, void *arg)
 {
 	CFG.start = START_KEEP_MUTEX;
@@ -1069,6 +1151,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_mbuf_alloc_free_counts);
 	tcase_add_test(tc, test_mbuf_double_free_names_sites);
 	tcase_add_test(tc, test_mbuf_use_after_free_detected);
+	tcase_add_test(tc, test_mbuf_cluster_write_after_free_detected);
 	tcase_add_test(tc, test_mbuf_leak_listed_with_site);
 	tcase_add_test(tc, test_mbuf_fault_injection_and_limit);
 	tcase_add_test(tc, test_mbuf_waitok_waits_in_pseudo_thread);
@@ -1089,6 +1172,8 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_ifconfig_media_through_ifmedia);
 	tcase_add_test(tc, test_send_when_down_enetdown_and_freed);
 	tcase_add_test(tc, test_snd_full_enobufs_and_oactive_skips_start);
+	tcase_add_test(tc, test_stale_queue_evidence);
+	tcase_add_test(tc, test_device_callouts_listed);
 	tcase_add_test(tc, test_if_start_keeping_tx_mutex);
 	tcase_add_test(tc, test_if_input_dropped_when_down);
 	tcase_add_test(tc, test_link_change_from_untracked_thread);

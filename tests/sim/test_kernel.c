@@ -5,6 +5,8 @@
  */
 #include "sim.h"
 
+#include <simgrid/actor.h>
+
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -429,6 +431,40 @@ START_TEST(test_spawn_from_thread)
 }
 END_TEST
 
+static int reuse_ran;
+static long reuse_max_pid;
+
+static void short_lived(sim_world *w, void *arg)
+{
+	reuse_ran += (int)(intptr_t)arg;
+	sim_sleep(w, (sim_ns)((intptr_t)arg % 3));
+	if (sg_actor_get_pid(sg_actor_self()) > reuse_max_pid) /* pids: one per actor created */
+		reuse_max_pid = sg_actor_get_pid(sg_actor_self());
+}
+
+static void reuse_spawner(sim_world *w, void *arg)
+{
+	(void)arg;
+	for (intptr_t i = 1; i <= 300; i++) {
+		sim_thread *c = sim_thread_create(w, "short", 0, short_lived, (void *)i);
+		ck_assert_int_eq(sim_thread_id(c), (int)i + 1);
+		if (i % 2)
+			sim_thread_join(w, c);
+	}
+}
+
+/* Threads that end give their SimGrid actor back for the next ones: 300 short-lived
+ * threads all run, with their own ids, on a handful of actors. */
+START_TEST(test_thread_actors_reused)
+{
+	world(1, 1, 0);
+	sim_thread_create(W, "parent", 0, reuse_spawner, NULL);
+	ck_assert_int_eq(sim_world_run(W), SIM_END_DONE);
+	ck_assert_int_eq(reuse_ran, 300 * 301 / 2);
+	ck_assert_int_le(reuse_max_pid, 8); /* kernel + parent + a few children at once */
+}
+END_TEST
+
 START_TEST(test_bad_config)
 {
 	struct sim_config cfg;
@@ -653,6 +689,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_join);
 	tcase_add_test(tc, test_spawn_from_thread);
+	tcase_add_test(tc, test_thread_actors_reused);
 	tcase_add_test(tc, test_bad_config);
 	tcase_add_test(tc, test_durations);
 	tcase_add_test(tc, test_trace_of_a_run_reads_back);
