@@ -285,6 +285,9 @@ const char *harness_errno_name(int e);
 /* lua_latency.c: io:costs{}, io:latency{}, io:probe(), io:latency_stats() (methods of the
  * io-pkt handle). Called by harness_lua_model_open once its class exists. */
 int harness_lua_latency_open(struct lua_State *L);
+/* Set the costs in the table at idx ({ mbuf_alloc = "100ns", ... }); a Lua error naming
+ * what (e.g. "iopkt{}: costs") for an unknown cost or a bad duration. */
+void harness_lua_costs_set(struct lua_State *L, int idx, const char *what);
 /* latency_out.c: after the run, the latency reports of an io-pkt scenario: JSON and SVG
  * into <out>/latency/, the text on standard output when the scenario asked for it. */
 void harness_latency_end(struct harness_scn *s);

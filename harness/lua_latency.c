@@ -57,36 +57,38 @@ static int sorted_keys(lua_State *L, int idx, const char *what)
 	return n;
 }
 
+void harness_lua_costs_set(lua_State *L, int idx, const char *what)
+{
+	char err[256], msg[96];
+	int n;
+	luaL_argexpected(L, lua_istable(L, idx), idx, "a table of costs");
+	n = sorted_keys(L, idx, what);
+	for (int i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		lua_pushvalue(L, -1);
+		lua_gettable(L, idx);
+		snprintf(msg, sizeof(msg), "%s: %s", what, lua_tostring(L, -2));
+		if (model_lat_cost_set(lua_tostring(L, -2), harness_check_duration(L, -1, msg), err,
+		                       sizeof(err)))
+			luaL_error(L, "%s: %s", what, err);
+		lua_pop(L, 2);
+	}
+	lua_pop(L, 1);
+}
+
 /* io:costs{ name = duration, ... }: set costs; returns every cost (ns; -1: the unit's). */
 static int io_costs(lua_State *L)
 {
-	char err[256];
 	sim_ns v;
 	check_io(L, "costs");
-	if (!lua_isnoneornil(L, 2)) {
-		int n;
-		luaL_checktype(L, 2, LUA_TTABLE);
-		n = sorted_keys(L, 2, "costs{}");
-		for (int i = 1; i <= n; i++) {
-			char what[64];
-			lua_rawgeti(L, -1, i);
-			lua_pushvalue(L, -1);
-			lua_gettable(L, 2);
-			snprintf(what, sizeof(what), "costs{}: %s", lua_tostring(L, -2));
-			v = harness_check_duration(L, -1, what);
-			if (model_lat_cost_set(lua_tostring(L, -2), v, err, sizeof(err)))
-				return luaL_error(L, "costs{}: %s", err);
-			lua_pop(L, 2);
-		}
-		lua_pop(L, 1);
-	}
+	if (!lua_isnoneornil(L, 2))
+		harness_lua_costs_set(L, 2, "costs{}");
 	lua_newtable(L);
 	for (int i = 0;; i++) {
 		const char *name = model_lat_cost_name(i, &v);
 		if (!name)
 			break;
-		lua_pushinteger(L, v);
-		lua_setfield(L, -2, name);
+		set_int(L, name, v);
 	}
 	return 1;
 }

@@ -94,7 +94,8 @@ static int l_driver(lua_State *L)
 
 static int sys_iopkt(lua_State *L)
 {
-	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit", NULL };
+	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit", "costs",
+	                                    NULL };
 	struct harness_scn *s = harness_scn_of(L);
 	struct model_config cfg;
 	char err[512];
@@ -137,6 +138,9 @@ static int sys_iopkt(lua_State *L)
 	if (rc)
 		return luaL_error(L, "iopkt{}: %s", err);
 	s->iopkt_created = 1;
+	if (lua_istable(L, 2) && lua_getfield(L, 2, "costs") != LUA_TNIL)
+		harness_lua_costs_set(L, lua_gettop(L), "iopkt{}: costs"); /* docs/latency.md */
+	lua_settop(L, 1);
 	lua_newuserdatauv(L, 1, 0);
 	luaL_setmetatable(L, MT_IOPKT);
 	return 1;

@@ -43,6 +43,21 @@ want_out "^     in32 STATUS x2[0-9]{3} = 2\.[0-9]+ms in simnic_mii_monitor" "its
 grep -q '"what": "in32 STATUS", "fn": "simnic_mii_monitor", "count": 2001' \
 	"$T/c/latency/latency_callout.seed1.json" || fail "the JSON worst hold lacks its events"
 
+# costs: from iopkt{} and io:costs{}, read back
+cat >"$T/costs.lua" <<'LUA'
+local sys = system{}
+local io = sys:iopkt{ costs = { mbuf_alloc = "1us", barrier = 5 } }
+local c = io:costs()
+expect_eq(c.mbuf_alloc, 1000, "set by iopkt{}")
+expect_eq(c.barrier, 5, "barrier")
+expect_eq(c.mbuf_free, 50, "a default")
+expect_eq(c.reg_read, -1, "each unit's own")
+c = io:costs{ reg_read = "2us" }
+expect_eq(c.reg_read, 2000, "set by io:costs{}")
+LUA
+run "$PKTSIM" run "$T/costs.lua" --out "$T/o"
+want_rc 0 "costs set and read back"
+
 # bindings: errors name the line
 cat >"$T/bad_cost.lua" <<'LUA'
 local sys = system{}
