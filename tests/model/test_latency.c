@@ -42,10 +42,32 @@ int lat_charges(void *arg)
 	return 0;
 }
 
+/* if_ioctl that calls if_init (as ether_ioctl does): a read in each. */
+int lat_inner(void *arg)
+{
+	in32(TD.regs + SIMNIC_STATUS);
+	return 0;
+}
+
+int lat_outer(void *arg)
+{
+	in32(TD.regs + SIMNIC_STATUS);
+	model_call_push("if_init", (const void *)lat_inner);
+	lat_inner(NULL);
+	model_call_pop();
+	return 0;
+}
+
 static void drv_hold(sim_world *w, void *arg)
 {
 	ck_assert_int_eq(td_open(&TD, 0, 0, 0, 0), 0);
 	drv_request("hold", "if_init", (int (*)(void *))arg, NULL);
+}
+
+static void drv_ioctl(sim_world *w, void *arg)
+{
+	ck_assert_int_eq(td_open(&TD, 0, 0, 0, 0), 0);
+	drv_request("ioctl", "if_ioctl", lat_outer, NULL);
 }
 
 static void lat_world(void)
@@ -193,6 +215,36 @@ START_TEST(test_probe_budget)
 }
 END_TEST
 
+/* A nested call counts in its entry point's row and in its caller's hold; only the
+ * outermost is a hold of the stack context. */
+START_TEST(test_nested)
+{
+	char path[256], got[1024];
+	tmp_path(path, sizeof(path), "nested.trace");
+	setup_iopkt_traced(1, 1, 0, path);
+	nic_add(0, -1);
+	nic_sink(0);
+	spawn("driver", drv_ioctl, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	model_lat_report(&R);
+	ck_assert_int_eq(R.nentries, 2);
+	ck_assert_str_eq(R.entries[0].entry, "if_init"); /* ends first */
+	ck_assert_int_eq(R.entries[0].dist.total, SIM_US);
+	ck_assert_str_eq(R.entries[1].entry, "if_ioctl");
+	ck_assert_int_eq(R.entries[1].dist.total, 2 * SIM_US);
+	ck_assert_int_eq(R.holds.n, 1);
+	ck_assert_int_eq(R.holds.total, 2 * SIM_US);
+	ck_assert_int_eq(R.nworst, 1);
+	ck_assert_str_eq(R.worst[0].fn, "lat_outer");
+	trace_finish();
+	trace_grep(path, "hold", got, sizeof(got));
+	ck_assert_str_eq(got, "if_init lat_inner stack 1 2050 1000 1000 in32 STATUS x1 = 1.000us "
+	                      "in lat_inner; if_ioctl lat_outer stack 0 1050 2000 2000 in32 STATUS "
+	                      "x1 = 1.000us in lat_outer; in32 STATUS x1 = 1.000us in lat_inner; ");
+	unlink(path);
+}
+END_TEST
+
 static Suite *lat_suite(void)
 {
 	Suite *s = suite_create("latency");
@@ -201,6 +253,7 @@ static Suite *lat_suite(void)
 	tcase_add_test(tc, test_hold_trace_record);
 	tcase_add_test(tc, test_sleep_is_not_held);
 	tcase_add_test(tc, test_charges);
+	tcase_add_test(tc, test_nested);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("checks");
 	tcase_add_test(tc, test_budget_breach);
