@@ -70,6 +70,17 @@ static void drv_ioctl(sim_world *w, void *arg)
 	drv_request("ioctl", "if_ioctl", lat_outer, NULL);
 }
 
+/* One CPU, io-pkt, one unit with a sink peer; the trace to path (NULL: none). Then the
+ * driver thread fn(arg) runs to its end. */
+static void lat_run(const char *path, sim_thread_fn fn, void *arg)
+{
+	setup_iopkt_traced(1, 1, 0, path);
+	nic_add(0, -1);
+	nic_sink(0);
+	spawn("driver", fn, arg);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+}
+
 static void lat_world(void)
 {
 	nic_world(NULL);
@@ -82,9 +93,7 @@ static struct model_lat_report R;
 START_TEST(test_hold_known_cost)
 {
 	char evs[512];
-	lat_world();
-	spawn("driver", drv_hold, (void *)lat_hold);
-	ck_assert_int_eq(run(), SIM_END_DONE);
+	lat_run(NULL, drv_hold, (void *)lat_hold);
 	ck_no_breach();
 	model_lat_report(&R);
 	ck_assert_int_eq(R.nentries, 1);
@@ -109,11 +118,7 @@ START_TEST(test_hold_trace_record)
 {
 	char path[256], got[1024];
 	tmp_path(path, sizeof(path), "lat.trace");
-	setup_iopkt_traced(1, 1, 0, path);
-	nic_add(0, -1);
-	nic_sink(0);
-	spawn("driver", drv_hold, (void *)lat_hold);
-	ck_assert_int_eq(run(), SIM_END_DONE);
+	lat_run(path, drv_hold, (void *)lat_hold);
 	trace_finish();
 	trace_grep(path, "hold", got, sizeof(got));
 	ck_assert_str_eq(got, "if_init lat_hold stack 0 1050 2003000 2003000 delay(2) x1 = "
@@ -124,9 +129,7 @@ END_TEST
 
 START_TEST(test_sleep_is_not_held)
 {
-	lat_world();
-	spawn("driver", drv_hold, (void *)lat_sleepy);
-	ck_assert_int_eq(run(), SIM_END_DONE);
+	lat_run(NULL, drv_hold, (void *)lat_sleepy);
 	model_lat_report(&R);
 	ck_assert_int_eq(R.worst[0].held, 2 * SIM_US);
 	ck_assert_int_ge(R.worst[0].elapsed, SIM_S / 119);
@@ -221,11 +224,7 @@ START_TEST(test_nested)
 {
 	char path[256], got[1024];
 	tmp_path(path, sizeof(path), "nested.trace");
-	setup_iopkt_traced(1, 1, 0, path);
-	nic_add(0, -1);
-	nic_sink(0);
-	spawn("driver", drv_ioctl, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
+	lat_run(path, drv_ioctl, NULL);
 	model_lat_report(&R);
 	ck_assert_int_eq(R.nentries, 2);
 	ck_assert_str_eq(R.entries[0].entry, "if_init"); /* ends first */
