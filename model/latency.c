@@ -39,7 +39,7 @@ enum { CTX_NONE = 0, CTX_STACK, CTX_INTR };
 
 struct frame {
 	const char *entry;
-	char fn[MODEL_LAT_FN];
+	const char *fn;          /* report.c's text for this call: valid until it returns */
 	int ctx;                 /* CTX_*: CTX_NONE frames are only counted, never measured */
 	sim_ns start, seg_start, held; /* seg_start < 0: the thread does not hold the token */
 	int nev;
@@ -165,6 +165,37 @@ static sim_ns rank(const sim_ns *v, size_t n, int p)
 	return v[k ? k - 1 : 0];
 }
 
+/* ------------------------------------------------------------ text */
+
+/* Copy src into dst of n bytes, cut if needed (this runs for every driver call: no
+ * printf). */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = 0;
+}
+
+/* Append src at buf + *len (n bytes in all), cut if needed. */
+static void put_str(char *buf, size_t n, size_t *len, const char *src)
+{
+	if (*len + 1 < n) {
+		copy_str(buf + *len, n - *len, src);
+		*len += strlen(buf + *len);
+	}
+}
+
+static void put_u64(char *buf, size_t n, size_t *len, uint64_t v)
+{
+	char d[24];
+	int i = (int)sizeof(d) - 1;
+	d[i] = 0;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	put_str(buf, n, len, d + i);
+}
+
 /* ------------------------------------------------------------ events */
 
 static void ev_add(struct model_lat_event *ev, int *nev, const char *what, const char *fn,
@@ -177,12 +208,12 @@ static void ev_add(struct model_lat_event *ev, int *nev, const char *what, const
 	if (i == *nev) {
 		if (*nev == MODEL_LAT_EVENTS) {
 			i = MODEL_LAT_EVENTS - 1; /* the last row collects the rest */
-			snprintf(ev[i].what, sizeof(ev[i].what), "other");
+			copy_str(ev[i].what, sizeof(ev[i].what), "other");
 			ev[i].fn[0] = 0;
 		} else {
 			(*nev)++;
-			snprintf(ev[i].what, sizeof(ev[i].what), "%s", what);
-			snprintf(ev[i].fn, sizeof(ev[i].fn), "%s", fn);
+			copy_str(ev[i].what, sizeof(ev[i].what), what);
+			copy_str(ev[i].fn, sizeof(ev[i].fn), fn);
 			ev[i].count = 0;
 			ev[i].total = 0;
 		}
@@ -198,12 +229,19 @@ const char *model_lat_events_format(const struct model_lat_event *ev, int nev, c
 	char t[32];
 	buf[0] = 0;
 	for (int i = 0; i < nev && len + 1 < n; i++) {
-		sim_format_ns(ev[i].total, t, sizeof(t));
-		len += (size_t)snprintf(buf + len, n - len, "%s%s x%llu = %s%s%s", i ? "; " : "",
-		                        ev[i].what, (unsigned long long)ev[i].count, t,
-		                        ev[i].fn[0] ? " in " : "", ev[i].fn);
+		if (i)
+			put_str(buf, n, &len, "; ");
+		put_str(buf, n, &len, ev[i].what);
+		put_str(buf, n, &len, " x");
+		put_u64(buf, n, &len, ev[i].count);
+		put_str(buf, n, &len, " = ");
+		put_str(buf, n, &len, sim_format_ns(ev[i].total, t, sizeof(t)));
+		if (ev[i].fn[0]) {
+			put_str(buf, n, &len, " in ");
+			put_str(buf, n, &len, ev[i].fn);
+		}
 	}
-	if (len >= n && n > 4)
+	if (len + 1 >= n && n > 4)
 		memcpy(buf + n - 4, "...", 4);
 	return buf;
 }
@@ -237,9 +275,13 @@ static void worst_insert(const struct model_lat_hold *h)
 	int i;
 	if (h->held <= 0)
 		return;
-	i = L.nworst < LAT_WORST ? L.nworst++ : LAT_WORST - 1;
-	if (i == LAT_WORST - 1 && L.nworst == LAT_WORST && L.worst[i].held >= h->held)
-		return;
+	if (L.nworst < LAT_WORST) {
+		i = L.nworst++;
+	} else {
+		if (L.worst[LAT_WORST - 1].held >= h->held)
+			return; /* an equal hold seen earlier stays ahead */
+		i = LAT_WORST - 1;
+	}
 	while (i > 0 && L.worst[i - 1].held < h->held) {
 		L.worst[i] = L.worst[i - 1];
 		i--;
@@ -262,7 +304,7 @@ static void spans_add(const struct model_lat_hold *h)
 	L.spans[L.nspans].start = h->start;
 	L.spans[L.nspans].held = h->held;
 	L.spans[L.nspans].seq = h->seq;
-	snprintf(L.spans[L.nspans].entry, sizeof(L.spans[L.nspans].entry), "%s", h->entry);
+	copy_str(L.spans[L.nspans].entry, sizeof(L.spans[L.nspans].entry), h->entry);
 	L.nspans++;
 }
 
@@ -304,7 +346,22 @@ static void ev_sort(struct model_lat_event *ev, int nev)
 	}
 }
 
-/* A span ends: statistics, the trace record, the budget. */
+/* The statistics of a span that ended holding for `held`. */
+static void span_count(const struct frame *f, int depth, sim_ns held)
+{
+	struct entry_stat *e = entry_stat(f->entry);
+	dur_add(&e->d, held);
+	e->total += held;
+	if (held > e->max)
+		e->max = held;
+	if (depth == 0) {
+		L.holds++;
+		dur_add(&L.hold_d, held);
+	}
+}
+
+/* A span ends: statistics; if it held the token at all, its trace record, its place
+ * among the worst and its budget. */
 static void span_close(struct frame *f, int depth)
 {
 	sim_world *w = model_core.w;
@@ -315,35 +372,25 @@ static void span_close(struct frame *f, int depth)
 		f->held += t - f->seg_start;
 	if (f->ctx == CTX_INTR)
 		f->held = t - f->start;
-	memset(&h, 0, sizeof(h));
-	snprintf(h.entry, sizeof(h.entry), "%s", f->entry);
-	snprintf(h.fn, sizeof(h.fn), "%s", f->fn);
-	snprintf(h.ctx, sizeof(h.ctx), "%s", f->ctx == CTX_STACK ? "stack" : "intr");
+	span_count(f, depth, f->held);
+	if (f->held <= 0)
+		return; /* nothing to draw, rank or check */
+	copy_str(h.entry, sizeof(h.entry), f->entry);
+	copy_str(h.fn, sizeof(h.fn), f->fn);
+	strcpy(h.ctx, f->ctx == CTX_STACK ? "stack" : "intr");
 	h.depth = depth;
 	h.start = f->start;
 	h.held = f->held;
 	h.elapsed = t - f->start;
 	h.nev = f->nev;
-	memcpy(h.ev, f->ev, sizeof(h.ev));
+	memcpy(h.ev, f->ev, (size_t)f->nev * sizeof(h.ev[0]));
 	ev_sort(h.ev, h.nev);
 	h.seq = sim_world_events(w);
-	if (h.held > 0) {
-		model_lat_events_format(h.ev, h.nev, evs, sizeof(evs));
-		sim_emit(w, L.kind_hold, h.entry, h.fn, h.ctx, (int64_t)depth, (int64_t)h.start,
-		         (int64_t)h.held, (int64_t)h.elapsed, evs);
-	} else {
-		h.seq = 0;
-	}
-	struct entry_stat *e = entry_stat(f->entry);
-	dur_add(&e->d, h.held);
-	e->total += h.held;
-	if (h.held > e->max)
-		e->max = h.held;
+	model_lat_events_format(h.ev, h.nev, evs, sizeof(evs));
+	sim_emit(w, L.kind_hold, h.entry, h.fn, h.ctx, (int64_t)depth, (int64_t)h.start,
+	         (int64_t)h.held, (int64_t)h.elapsed, evs);
 	if (depth == 0) {
-		L.holds++;
-		dur_add(&L.hold_d, h.held);
-		if (h.held > 0)
-			spans_add(&h);
+		spans_add(&h);
 		worst_insert(&h);
 	}
 	budget_check(&h, f, depth);
@@ -370,7 +417,7 @@ void model_lat_enter(const char *entry, const char *fn)
 		ctx = CTX_INTR;
 	f = &frames[s][d];
 	f->entry = entry;
-	snprintf(f->fn, sizeof(f->fn), "%s", fn);
+	f->fn = fn;
 	f->ctx = ctx;
 	f->start = now();
 	f->seg_start = ctx == CTX_STACK && model_core.stack.holder == self ? f->start : -1;

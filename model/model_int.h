@@ -209,6 +209,7 @@ sim_world *model_world(void);
  * kernel context and threads outside a driver call are ignored.
  */
 enum model_lat_block { MODEL_LAT_COST, MODEL_LAT_BUSY, MODEL_LAT_WAIT };
+/* entry and fn must stay valid until the matching model_lat_leave. */
 void model_lat_enter(const char *entry, const char *fn);
 void model_lat_leave(void);
 void model_lat_token(struct model_thread *from, struct model_thread *to);
