@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 				return usage_error("--max-memory wants a positive number of bytes, not \"%s\"",
 				                   optarg);
 			break;
-		case 'q': a->quiet = 1; break;
+		case 'q': a->quiet = a->opts.quiet = 1; break;
 		case 'd':
 		case 'R':
 			if (!*optarg || strlen(optarg) > HARNESS_OPT_PATH_MAX)

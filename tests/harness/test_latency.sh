@@ -31,6 +31,10 @@ cmp -s "$T/a/latency/latency_start.seed1.json" "$T/b/latency/latency_start.seed1
 cmp -s "$T/a/latency/latency_start.seed1.timeline.svg" "$T/b/latency/latency_start.seed1.timeline.svg" ||
 	fail "the timelines of two runs differ"
 
+run "$PKTSIM" run "$scn" --driver test-net --out "$T/q" --quiet
+want_rc 0 "latency_start --quiet"
+lacks_out "stack-context latency" "--quiet prints no latency report"
+
 run "$PKTSIM" replay "$T/a/traces/latency_start.seed1.trace"
 want_rc 0 "replay of latency_start"
 want_out "^identical: " "the replay is identical"
