@@ -270,23 +270,29 @@ static sim_ns budget_for(const struct frame *f, int depth, const char **which)
 	return depth == 0 ? L.budget_any : 0;
 }
 
-static void worst_insert(const struct model_lat_hold *h)
+/* Insert h into the list w of *n holds (at most LAT_WORST), longest first. */
+static void worst_insert_in(struct model_lat_hold *w, int *n, const struct model_lat_hold *h)
 {
 	int i;
 	if (h->held <= 0)
 		return;
-	if (L.nworst < LAT_WORST) {
-		i = L.nworst++;
+	if (*n < LAT_WORST) {
+		i = (*n)++;
 	} else {
-		if (L.worst[LAT_WORST - 1].held >= h->held)
+		if (w[LAT_WORST - 1].held >= h->held)
 			return; /* an equal hold seen earlier stays ahead */
 		i = LAT_WORST - 1;
 	}
-	while (i > 0 && L.worst[i - 1].held < h->held) {
-		L.worst[i] = L.worst[i - 1];
+	while (i > 0 && w[i - 1].held < h->held) {
+		w[i] = w[i - 1];
 		i--;
 	}
-	L.worst[i] = *h;
+	w[i] = *h;
+}
+
+static void worst_insert(const struct model_lat_hold *h)
+{
+	worst_insert_in(L.worst, &L.nworst, h);
 }
 
 static void spans_add(const struct model_lat_hold *h)
@@ -346,6 +352,24 @@ static void ev_sort(struct model_lat_event *ev, int nev)
 	}
 }
 
+/* h = what frame f (at depth) has held until t. */
+static void hold_fill(struct model_lat_hold *h, const struct frame *f, int depth, sim_ns held,
+                      sim_ns t)
+{
+	copy_str(h->entry, sizeof(h->entry), f->entry);
+	copy_str(h->fn, sizeof(h->fn), f->fn);
+	strcpy(h->ctx, f->ctx == CTX_STACK ? "stack" : "intr");
+	h->depth = depth;
+	h->start = f->start;
+	h->held = held;
+	h->elapsed = t - f->start;
+	h->open = 0;
+	h->seq = 0;
+	h->nev = f->nev;
+	memcpy(h->ev, f->ev, (size_t)f->nev * sizeof(h->ev[0]));
+	ev_sort(h->ev, h->nev);
+}
+
 /* The statistics of a span that ended holding for `held`. */
 static void span_count(const struct frame *f, int depth, sim_ns held)
 {
@@ -375,16 +399,7 @@ static void span_close(struct frame *f, int depth)
 	span_count(f, depth, f->held);
 	if (f->held <= 0)
 		return; /* nothing to draw, rank or check */
-	copy_str(h.entry, sizeof(h.entry), f->entry);
-	copy_str(h.fn, sizeof(h.fn), f->fn);
-	strcpy(h.ctx, f->ctx == CTX_STACK ? "stack" : "intr");
-	h.depth = depth;
-	h.start = f->start;
-	h.held = f->held;
-	h.elapsed = t - f->start;
-	h.nev = f->nev;
-	memcpy(h.ev, f->ev, (size_t)f->nev * sizeof(h.ev[0]));
-	ev_sort(h.ev, h.nev);
+	hold_fill(&h, f, depth, f->held, t);
 	h.seq = sim_world_events(w);
 	model_lat_events_format(h.ev, h.nev, evs, sizeof(evs));
 	sim_emit(w, L.kind_hold, h.entry, h.fn, h.ctx, (int64_t)depth, (int64_t)h.start,
@@ -726,6 +741,25 @@ static void summarize(struct durations *d, struct model_lat_dist *out)
 	out->avg = (sim_ns)(sum / (__int128)d->n);
 }
 
+/* Outermost driver calls still running (a driver stuck in the stack context when the run
+ * ended: a stall, a deadlock, the time limit) join the worst list, marked open. */
+static void open_holds(struct model_lat_report *out)
+{
+	sim_ns t = model_core.w ? now() : 0;
+	for (int s = 0; s < LAT_THREADS; s++) {
+		const struct frame *f = &frames[s][0];
+		struct model_lat_hold h;
+		sim_ns held;
+		if (!L.depth[s] || f->ctx == CTX_NONE)
+			continue;
+		held = f->ctx == CTX_INTR ? t - f->start
+		                          : f->held + (f->seg_start >= 0 ? t - f->seg_start : 0);
+		hold_fill(&h, f, 0, held, t);
+		h.open = 1;
+		worst_insert_in(out->worst, &out->nworst, &h);
+	}
+}
+
 int model_lat_report(struct model_lat_report *out)
 {
 	lat_init();
@@ -739,6 +773,7 @@ int model_lat_report(struct model_lat_report *out)
 	summarize(&L.hold_d, &out->holds);
 	out->nworst = L.nworst;
 	memcpy(out->worst, L.worst, sizeof(L.worst));
+	open_holds(out);
 	out->spans = L.spans;
 	out->nspans = L.nspans;
 	out->probe_period = L.probe_period;

@@ -304,6 +304,7 @@ struct model_lat_hold {
 	int depth;               /* 0: outermost; 1: called inside another driver call */
 	sim_ns start, held, elapsed; /* held: time holding the token inside the call */
 	uint64_t seq;            /* its "hold" trace record (0 when held was 0: none) */
+	int open;                /* 1: still running when the report was made (no record) */
 	int nev;
 	struct model_lat_event ev[MODEL_LAT_EVENTS];
 };

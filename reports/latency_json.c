@@ -42,9 +42,9 @@ static void hold(FILE *f, const struct model_lat_hold *h)
 	fprintf(f, ", \"ctx\": ");
 	jstr(f, h->ctx);
 	fprintf(f, ", \"start\": %lld, \"held\": %lld, \"elapsed\": %lld, \"seq\": %llu, "
-	        "\"events\": [",
+	        "\"open\": %s, \"events\": [",
 	        (long long)h->start, (long long)h->held, (long long)h->elapsed,
-	        (unsigned long long)h->seq);
+	        (unsigned long long)h->seq, h->open ? "true" : "false");
 	for (int i = 0; i < h->nev; i++) {
 		fprintf(f, "%s{\"what\": ", i ? ", " : "");
 		jstr(f, h->ev[i].what);

@@ -58,9 +58,14 @@ int reports_latency_text(FILE *f, const struct model_lat_report *r)
 		const struct model_lat_hold *h = &r->worst[i];
 		if (!h->held)
 			break;
-		fprintf(f, "  %d. %s held %s at t=%s (%s, %s, elapsed %s, trace record #%llu)\n",
-		        i + 1, h->fn, ns(h->held, a, sizeof(a)), ns(h->start, b, sizeof(b)), h->entry,
-		        h->ctx, ns(h->elapsed, c, sizeof(c)), (unsigned long long)h->seq);
+		if (h->open)
+			fprintf(f, "  %d. %s held %s from t=%s (%s, %s) and was still holding at the "
+			        "end\n", i + 1, h->fn, ns(h->held, a, sizeof(a)),
+			        ns(h->start, b, sizeof(b)), h->entry, h->ctx);
+		else
+			fprintf(f, "  %d. %s held %s at t=%s (%s, %s, elapsed %s, trace record #%llu)\n",
+			        i + 1, h->fn, ns(h->held, a, sizeof(a)), ns(h->start, b, sizeof(b)),
+			        h->entry, h->ctx, ns(h->elapsed, c, sizeof(c)), (unsigned long long)h->seq);
 		if (h->nev)
 			fprintf(f, "     %s\n", model_lat_events_format(h->ev, h->nev, evs, sizeof(evs)));
 	}
