@@ -47,6 +47,21 @@ want_out "^     in32 STATUS x2[0-9]{3} = 2\.[0-9]+ms in simnic_mii_monitor" "its
 grep -q '"what": "in32 STATUS", "fn": "simnic_mii_monitor", "count": 2001' \
 	"$T/c/latency/latency_callout.seed1.json" || fail "the JSON worst hold lacks its events"
 
+# a driver stuck in the stack context when the run ends: its hold is reported open
+cat >"$T/stuck.lua" <<'LUA'
+local sys = system{ cpus = 1, seed = 1, stall_limit = "100ms", time_limit = "1s" }
+local io = sys:iopkt{ workers = 1 }
+io:latency{ checks = false }
+sys:spawn("admin", function()
+  expect(io:mount(driver(), "lan=0,name=lat,slowinit=5000"), "mount")
+  io:ifconfig("lat0", "up")
+end)
+LUA
+run "$PKTSIM" run "$T/stuck.lua" --driver lat-init-delay --out "$T/s"
+want_rc 1 "a stuck if_init stalls"
+want_out "^  1\. tnet_ioctl held 100\.000ms from t=0ns \(if_ioctl, stack\) and was still holding at the end" \
+	"the stuck hold is the worst, open"
+
 # costs: from iopkt{} and io:costs{}, read back
 cat >"$T/costs.lua" <<'LUA'
 local sys = system{}
