@@ -44,7 +44,6 @@ struct frame {
 	sim_ns start, seg_start, held; /* seg_start < 0: the thread does not hold the token */
 	int nev;
 	struct model_lat_event ev[MODEL_LAT_EVENTS];
-	int blocking;            /* blocking calls flagged inside it */
 };
 
 struct durations {
@@ -438,7 +437,6 @@ void model_lat_enter(const char *entry, const char *fn)
 	f->seg_start = ctx == CTX_STACK && model_core.stack.holder == self ? f->start : -1;
 	f->held = 0;
 	f->nev = 0;
-	f->blocking = 0;
 }
 
 void model_lat_leave(void)
@@ -507,7 +505,6 @@ static void flag_blocking(struct frame *f, const char *what, sim_ns cost)
 	char c[32];
 	sim_emit(model_core.w, L.kind_block, what, f->fn, (int64_t)cost);
 	L.flagged++;
-	f->blocking++;
 	if (!L.checks)
 		return;
 	sim_format_ns(cost, c, sizeof(c));
