@@ -35,6 +35,8 @@
 #define LAT_WORST 10       /* the N worst holds kept with their events */
 #define LAT_SAMPLES_MAX (4u << 20)
 
+#define FRAME_EVENTS 32    /* distinct events counted per call; the 7 costliest are named */
+
 enum { CTX_NONE = 0, CTX_STACK, CTX_INTR };
 
 struct frame {
@@ -43,7 +45,7 @@ struct frame {
 	int ctx;                 /* CTX_*: CTX_NONE frames are only counted, never measured */
 	sim_ns start, seg_start, held; /* seg_start < 0: the thread does not hold the token */
 	int nev;
-	struct model_lat_event ev[MODEL_LAT_EVENTS];
+	struct model_lat_event ev[FRAME_EVENTS];
 };
 
 struct durations {
@@ -60,7 +62,20 @@ struct entry_stat {
 /* Open driver calls per thread slot (id % LAT_THREADS: two threads 1024 ids apart inside
  * driver calls at once would share one). Apart from L: never cleared wholesale, a slot's
  * frames are valid up to its depth. */
-static struct frame frames[LAT_THREADS][LAT_DEPTH];
+static struct frame (*frames[LAT_THREADS])[LAT_DEPTH];
+
+/* The frames of slot s, allocated on its first driver call (most slots never make one). */
+static struct frame *slot_frames(int s)
+{
+	if (!frames[s]) {
+		frames[s] = calloc(1, sizeof(*frames[s]));
+		if (!frames[s]) {
+			fprintf(stderr, "pktsim: out of memory for latency frames\n");
+			abort();
+		}
+	}
+	return *frames[s];
+}
 
 static struct {
 	int init;
@@ -197,6 +212,8 @@ static void put_u64(char *buf, size_t n, size_t *len, uint64_t v)
 
 /* ------------------------------------------------------------ events */
 
+/* Count one event in the table ev of *nev rows (at most FRAME_EVENTS: beyond, the last
+ * row collects the rest as "other"). */
 static void ev_add(struct model_lat_event *ev, int *nev, const char *what, const char *fn,
                    sim_ns cost)
 {
@@ -205,8 +222,8 @@ static void ev_add(struct model_lat_event *ev, int *nev, const char *what, const
 		if (!strcmp(ev[i].what, what) && !strcmp(ev[i].fn, fn))
 			break;
 	if (i == *nev) {
-		if (*nev == MODEL_LAT_EVENTS) {
-			i = MODEL_LAT_EVENTS - 1; /* the last row collects the rest */
+		if (*nev == FRAME_EVENTS) {
+			i = FRAME_EVENTS - 1;
 			copy_str(ev[i].what, sizeof(ev[i].what), "other");
 			ev[i].fn[0] = 0;
 		} else {
@@ -338,6 +355,31 @@ static int ev_after(const struct model_lat_event *a, const struct model_lat_even
 	return ao != bo ? ao : a->total < b->total;
 }
 
+static void ev_sort(struct model_lat_event *ev, int nev);
+
+/* The events of f into h: the costliest first; beyond MODEL_LAT_EVENTS, the last row is
+ * "other", the rest together. */
+static void ev_top(struct model_lat_hold *h, struct frame *f)
+{
+	int n = f->nev;
+	ev_sort(f->ev, n);
+	if (n <= MODEL_LAT_EVENTS) {
+		memcpy(h->ev, f->ev, (size_t)n * sizeof(h->ev[0]));
+		h->nev = n;
+		return;
+	}
+	memcpy(h->ev, f->ev, (MODEL_LAT_EVENTS - 1) * sizeof(h->ev[0]));
+	copy_str(h->ev[MODEL_LAT_EVENTS - 1].what, sizeof(h->ev[0].what), "other");
+	h->ev[MODEL_LAT_EVENTS - 1].fn[0] = 0;
+	h->ev[MODEL_LAT_EVENTS - 1].count = 0;
+	h->ev[MODEL_LAT_EVENTS - 1].total = 0;
+	for (int i = MODEL_LAT_EVENTS - 1; i < n; i++) {
+		h->ev[MODEL_LAT_EVENTS - 1].count += f->ev[i].count;
+		h->ev[MODEL_LAT_EVENTS - 1].total += f->ev[i].total;
+	}
+	h->nev = MODEL_LAT_EVENTS;
+}
+
 static void ev_sort(struct model_lat_event *ev, int nev)
 {
 	for (int i = 1; i < nev; i++) {
@@ -352,7 +394,7 @@ static void ev_sort(struct model_lat_event *ev, int nev)
 }
 
 /* h = what frame f (at depth) has held until t. */
-static void hold_fill(struct model_lat_hold *h, const struct frame *f, int depth, sim_ns held,
+static void hold_fill(struct model_lat_hold *h, struct frame *f, int depth, sim_ns held,
                       sim_ns t)
 {
 	copy_str(h->entry, sizeof(h->entry), f->entry);
@@ -364,9 +406,7 @@ static void hold_fill(struct model_lat_hold *h, const struct frame *f, int depth
 	h->elapsed = t - f->start;
 	h->open = 0;
 	h->seq = 0;
-	h->nev = f->nev;
-	memcpy(h->ev, f->ev, (size_t)f->nev * sizeof(h->ev[0]));
-	ev_sort(h->ev, h->nev);
+	ev_top(h, f);
 }
 
 /* The statistics of a span that ended holding for `held`. */
@@ -424,12 +464,12 @@ void model_lat_enter(const char *entry, const char *fn)
 		return;
 	self = model_thread_self();
 	if (d > 0)
-		ctx = frames[s][d - 1].ctx;
+		ctx = (*frames[s])[d - 1].ctx;
 	else if (self && model_core.stack.holder == self)
 		ctx = CTX_STACK;
 	else if (self && self->kind == MT_WORKER)
 		ctx = CTX_INTR;
-	f = &frames[s][d];
+	f = &slot_frames(s)[d];
 	f->entry = entry;
 	f->fn = fn;
 	f->ctx = ctx;
@@ -448,8 +488,8 @@ void model_lat_leave(void)
 	if (L.depth[s] == 0)
 		return;
 	d = --L.depth[s];
-	if (d < LAT_DEPTH && frames[s][d].ctx != CTX_NONE)
-		span_close(&frames[s][d], d);
+	if (d < LAT_DEPTH && (*frames[s])[d].ctx != CTX_NONE)
+		span_close(&(*frames[s])[d], d);
 }
 
 /* The stack token moves from thread `from` to thread `to` (either may be NULL). */
@@ -462,7 +502,7 @@ void model_lat_token(struct model_thread *from, struct model_thread *to)
 	if (from) {
 		int s = slot_of(from->st), n = L.depth[s] < LAT_DEPTH ? L.depth[s] : LAT_DEPTH;
 		for (int i = 0; i < n; i++) {
-			struct frame *f = &frames[s][i];
+			struct frame *f = &(*frames[s])[i];
 			if (f->ctx == CTX_STACK && f->seg_start >= 0) {
 				f->held += t - f->seg_start;
 				f->seg_start = -1;
@@ -472,8 +512,8 @@ void model_lat_token(struct model_thread *from, struct model_thread *to)
 	if (to) {
 		int s = slot_of(to->st), n = L.depth[s] < LAT_DEPTH ? L.depth[s] : LAT_DEPTH;
 		for (int i = 0; i < n; i++)
-			if (frames[s][i].ctx == CTX_STACK)
-				frames[s][i].seg_start = t;
+			if ((*frames[s])[i].ctx == CTX_STACK)
+				(*frames[s])[i].seg_start = t;
 	}
 }
 
@@ -493,11 +533,11 @@ static struct frame *current(int *sp, int *dp)
 		return NULL;
 	s = slot_of(st);
 	d = L.depth[s] < LAT_DEPTH ? L.depth[s] : LAT_DEPTH;
-	if (d == 0 || frames[s][d - 1].ctx == CTX_NONE)
+	if (d == 0 || (*frames[s])[d - 1].ctx == CTX_NONE)
 		return NULL;
 	*sp = s;
 	*dp = d;
-	return &frames[s][d - 1];
+	return &(*frames[s])[d - 1];
 }
 
 static void flag_blocking(struct frame *f, const char *what, sim_ns cost)
@@ -532,8 +572,8 @@ void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
 	if (cost <= 0 && block == MODEL_LAT_COST)
 		return;
 	for (int i = 0; i < d; i++)
-		if (frames[s][i].ctx != CTX_NONE)
-			ev_add(frames[s][i].ev, &frames[s][i].nev, what, f->fn, cost);
+		if ((*frames[s])[i].ctx != CTX_NONE)
+			ev_add((*frames[s])[i].ev, &(*frames[s])[i].nev, what, f->fn, cost);
 	if (f->ctx != CTX_STACK || model_core.stack.holder != model_thread_self())
 		return;
 	if ((block == MODEL_LAT_WAIT && cost > 0) ||
@@ -744,10 +784,10 @@ static void open_holds(struct model_lat_report *out)
 {
 	sim_ns t = model_core.w ? now() : 0;
 	for (int s = 0; s < LAT_THREADS; s++) {
-		const struct frame *f = &frames[s][0];
+		struct frame *f;
 		struct model_lat_hold h;
 		sim_ns held;
-		if (!L.depth[s] || f->ctx == CTX_NONE)
+		if (!L.depth[s] || !frames[s] || (f = &(*frames[s])[0])->ctx == CTX_NONE)
 			continue;
 		held = f->ctx == CTX_INTR ? t - f->start
 		                          : f->held + (f->seg_start >= 0 ? t - f->seg_start : 0);

@@ -282,7 +282,7 @@ void model_lat_checks(int on);
 int model_lat_probe_start(sim_ns period, char *err, size_t errlen);
 
 #define MODEL_LAT_FN 96
-#define MODEL_LAT_EVENTS 8       /* distinct costing events kept per hold */
+#define MODEL_LAT_EVENTS 8       /* rows per hold: the 7 costliest events, then "other" */
 #define MODEL_LAT_BUCKETS 22     /* histogram: < 1us, 1-2us, 2-5us, ..., 2-5s, >= 5s */
 #define MODEL_LAT_WORST 10
 #define MODEL_LAT_ENTRIES 32
