@@ -62,6 +62,7 @@ struct harness_opts {
 	char driver_buf[HARNESS_OPT_PATH_MAX + 1];     /* storage when parsed from a trace */
 	char driver_dir_buf[HARNESS_OPT_PATH_MAX + 1];
 	int quiet;                 /* --quiet: the child prints no report of its own */
+	int latency;               /* --latency: print the latency report of every run */
 	int nparams;               /* -D NAME=VALUE: scenario parameters, read by param() */
 	char param_name[HARNESS_PARAMS_MAX][HARNESS_PARAM_NAME_MAX + 1];
 	char param_value[HARNESS_PARAMS_MAX][HARNESS_PARAM_VALUE_MAX + 1];

@@ -42,7 +42,7 @@ void harness_latency_end(struct harness_scn *s)
 	char dir[PATH_MAX], base[PATH_MAX], err[256];
 	const char *slash, *dot;
 	model_lat_report(&r);
-	if (s->latency_report && !s->opts->quiet) {
+	if ((s->latency_report || s->opts->latency) && !s->opts->quiet) {
 		reports_latency_text(stdout, &r);
 		fflush(stdout);
 	}

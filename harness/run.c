@@ -20,7 +20,7 @@ void harness_run_usage(FILE *f)
 {
 	fprintf(f,
 	"usage: pktsim run FILE.lua... [--seed N] [--trace PATH] [--out DIR]\n"
-	"                  [--max-instructions N] [--max-memory BYTES] [--quiet]\n"
+	"                  [--max-instructions N] [--max-memory BYTES] [--quiet] [--latency]\n"
 	"                  [--driver NAME|PATH] [--driver-dir DIR] [-D NAME=VALUE]...\n"
 	"\n"
 	"Run each scenario in its own process, in virtual time, and print its verdict:\n"
@@ -50,6 +50,8 @@ void harness_run_usage(FILE *f)
 	"                    returns in the scenario (repeatable; recorded in the trace, so\n"
 	"                    replay uses the same values)\n"
 	"  --quiet           print only the scenarios that did not pass\n"
+	"  --latency         print each io-pkt scenario's stack-context latency report (the\n"
+	"                    holds of the stack context by driver code; docs/latency.md)\n"
 	"  --help            this text\n"
 	"\n"
 	"exit codes (with several scenarios, the largest of them):\n"
@@ -87,6 +89,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		{ "max-instructions", required_argument, NULL, 'm' },
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "latency", no_argument, NULL, 'L' },
 		{ "driver", required_argument, NULL, 'd' },
 		{ "driver-dir", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -124,6 +127,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 				                   optarg);
 			break;
 		case 'q': a->quiet = a->opts.quiet = 1; break;
+		case 'L': a->opts.latency = 1; break;
 		case 'd':
 		case 'R':
 			if (!*optarg || strlen(optarg) > HARNESS_OPT_PATH_MAX)

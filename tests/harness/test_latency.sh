@@ -47,6 +47,14 @@ want_out "^     in32 STATUS x2[0-9]{3} = 2\.[0-9]+ms in simnic_mii_monitor" "its
 grep -q '"what": "in32 STATUS", "fn": "simnic_mii_monitor", "count": 2001' \
 	"$T/c/latency/latency_callout.seed1.json" || fail "the JSON worst hold lacks its events"
 
+# --latency: the report of a scenario that does not ask for it
+run "$PKTSIM" run "$SRC/scenarios/lifecycle.lua" --driver sam --out "$T/l"
+want_rc 0 "lifecycle"
+lacks_out "^stack-context latency" "no latency report unless asked"
+run "$PKTSIM" run "$SRC/scenarios/lifecycle.lua" --driver sam --out "$T/l" --latency
+want_rc 0 "lifecycle --latency"
+want_out "^  if_init +[0-9]+ " "--latency prints the report"
+
 # a driver stuck in the stack context when the run ends: its hold is reported open
 cat >"$T/stuck.lua" <<'LUA'
 local sys = system{ cpus = 1, seed = 1, stall_limit = "100ms", time_limit = "1s" }
