@@ -113,7 +113,8 @@ static int io_latency(lua_State *L)
 		lua_gettable(L, 2);
 		k = lua_tostring(L, -2);
 		if (!strcmp(k, "report") || !strcmp(k, "checks")) {
-			luaL_checktype(L, -1, LUA_TBOOLEAN);
+			if (!lua_isboolean(L, -1))
+				return luaL_error(L, "latency{}: %s must be true or false", k);
 			if (!strcmp(k, "report"))
 				s->latency_report = lua_toboolean(L, -1);
 			else
