@@ -94,7 +94,8 @@ static int l_driver(lua_State *L)
 
 static int sys_iopkt(lua_State *L)
 {
-	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit", NULL };
+	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit",
+	                                    "frame_records", NULL };
 	struct harness_scn *s = harness_scn_of(L);
 	struct model_config cfg;
 	char err[512];
@@ -130,6 +131,14 @@ static int sys_iopkt(lua_State *L)
 		}
 		if (lua_getfield(L, 2, "quiesce_limit") != LUA_TNIL)
 			cfg.quiesce_limit = harness_check_duration(L, -1, "iopkt{}: quiesce_limit");
+		if (lua_getfield(L, 2, "frame_records") != LUA_TNIL) {
+			const char *v = lua_tostring(L, -1);
+			if (!v || (strcmp(v, "each") && strcmp(v, "batch")))
+				return luaL_error(L, "iopkt{}: frame_records must be \"each\" (a trace record "
+				                     "per frame event, the default) or \"batch\" (counted, "
+				                     "one \"frames\" record per stack pass)");
+			cfg.frame_records = strcmp(v, "batch") != 0;
+		}
 		lua_settop(L, 2);
 	}
 	cfg.driver_dir = s->opts->driver_dir ? s->opts->driver_dir : PKTSIM_DRIVER_DIR;

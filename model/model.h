@@ -34,6 +34,12 @@ struct model_config {
 	 * quiesce_block is the breach "quiesce-deadlock" naming every thread not there and
 	 * why; 0: no limit (the stall watchdog still sees the stack wait). */
 	int64_t quiesce_limit;
+	/* 1 (default): a trace record for every frame event (mbuf allocation and free,
+	 * if_input, ether_input, if_snd enqueue and dequeue). 0: those are counted instead and
+	 * traced as one "frames" record at the end of each stack pass; drops, purges, failures
+	 * and everything else keep their own records, and the model does the same work. For
+	 * long or fast runs, where per-frame records are most of the trace (docs/model.md). */
+	int frame_records;
 };
 
 void model_config_defaults(struct model_config *cfg);

@@ -129,6 +129,8 @@ const char *model_thread_refusal(void);
 int model_net_stack_work(void);
 /* 1 if model_net_stack_work has something to do. */
 int model_net_has_work(void);
+/* The end of a stack pass (stack.c): what the net half batches per pass is traced. */
+void model_net_pass_end(void);
 
 /* ------------------------------------------------------- net -> core: driver calls */
 

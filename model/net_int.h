@@ -303,7 +303,12 @@ int net_shutdown_run(void);
 struct net_kinds {
 	int mbuf_alloc, mbuf_free, mbuf_fail, ifq, if_flags, if_call, link_state, if_input,
 	    ether_input, request, dev_attach, dev_detach, dll_load, dll_unload, leftover,
-	    shutdown_hook, log, app_send, media;
+	    shutdown_hook, log, app_send, media, frames;
+};
+
+/* Frame events counted instead of traced (model_config.frame_records == 0). */
+struct net_frame_counts {
+	int64_t mbuf_alloc, mbuf_free, if_input, ether_input, ifq_enqueue, ifq_dequeue;
 };
 
 struct model_net {
@@ -318,9 +323,18 @@ struct model_net {
 	int dll_seq;
 	int if_seq;                  /* if_index of the next interface */
 	int shut_down;               /* model_shutdown ran */
+	int frame_records;           /* model_config.frame_records */
+	struct net_frame_counts fc;  /* frame events not traced one by one, since the last
+	                              * "frames" record (frame_records == 0) */
 };
 
 extern struct model_net model_net;
+
+/* 1 if frame events are traced one by one; else the caller counts the event in
+ * model_net.fc and does not trace it (net_frames_flush traces the counts). */
+static inline int net_frame_record(void) { return model_net.frame_records; }
+/* Trace the frame events counted since the last call as one "frames" record, if any. */
+void net_frames_flush(void);
 
 /* The world (never NULL after model_net_create). */
 static inline sim_world *net_w(void) { return model_net.w; }

@@ -25,7 +25,9 @@
 #define TEST_NET_SO PKTSIM_DRIVER_DIR "/devnp-test-net.so"
 
 /* A world with io-pkt whose driver folder is the build's. */
-static void net_setup(void)
+/* The world and io-pkt of a test, traced to trace (NULL: no file), with
+ * model_config.frame_records = frame_records. */
+static void net_setup_traced(const char *trace, int frame_records)
 {
 	struct sim_config cfg;
 	struct model_config mc;
@@ -33,12 +35,19 @@ static void net_setup(void)
 	sim_config_defaults(&cfg);
 	cfg.ncpus = 2;
 	cfg.time_limit = 60 * SIM_S;
+	cfg.trace_path = trace;
 	ck_assert_int_eq(sim_world_create(&cfg, &W, err, sizeof(err)), 0);
 	model_config_defaults(&mc);
 	mc.workers = 1;
 	mc.driver_dir = PKTSIM_DRIVER_DIR;
+	mc.frame_records = frame_records;
 	ck_assert_msg(model_create(W, &mc, err, sizeof(err)) == 0, "%s", err);
 	logbuf[0] = 0;
+}
+
+static void net_setup(void)
+{
+	net_setup_traced(NULL, 1);
 }
 
 static struct model_mbuf_info mbufs(const char *driver)
@@ -709,6 +718,85 @@ START_TEST(test_send_when_down_enetdown_and_freed)
 }
 END_TEST
 
+static void scn_send_batch(sim_world *w, void *arg)
+{
+	int sent;
+	attach("");
+	ifconfig("tdev0", "up");
+	note("rc=%d", model_app_send_n("tdev0", 100, 7, &sent));
+	note("sent=%d opackets=%llu", sent, (unsigned long long)ifinfo("tdev0").opackets);
+}
+
+/* The sum of the counts (argument k) of every "frames" record, and how many records of
+ * kind there are, in the trace text trace_grep gave. */
+static long count_records(const char *text)
+{
+	long n = 0;
+	for (const char *p = text; (p = strstr(p, "; ")); p += 2)
+		n++;
+	return n;
+}
+
+static long sum_field(const char *text, int k)
+{
+	long sum = 0;
+	for (const char *p = text; *p;) {
+		long v[6] = { 0 };
+		if (sscanf(p, "%ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) < 6)
+			break;
+		sum += v[k];
+		if (!(p = strstr(p, "; ")))
+			break;
+		p += 2;
+	}
+	return sum;
+}
+
+/* frame_records: "each" traces every mbuf allocation and free and if_snd enqueue and
+ * dequeue; "batch" traces none of them but counts them in "frames" records, whose sums
+ * are the same numbers, and the run is otherwise the same. */
+START_TEST(test_frame_records_batch_counts)
+{
+	char path[2][1024], each[4][8192], frames[8192], log_each[8192];
+	for (int mode = 1; mode >= 0; mode--) {
+		pid_t pid;
+		int st;
+		tmp_path(path[mode], sizeof(path[mode]), mode ? "each.trace" : "batch.trace");
+		if ((pid = fork()) == 0) { /* one world per process */
+			net_setup_traced(path[mode], mode);
+			spawn("scenario", scn_send_batch, NULL);
+			ck_assert_int_eq(run(), SIM_END_DONE);
+			trace_finish();
+			ck_no_breach();
+			printf("%s\n", logbuf);
+			_exit(strstr(logbuf, "rc=0@0 sent=7 opackets=7@0") ? 0 : 1);
+		}
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mode %d: status %d", mode, st);
+	}
+	trace_grep(path[1], "mbuf_alloc", each[0], sizeof(each[0]));
+	trace_grep(path[1], "mbuf_free", each[1], sizeof(each[1]));
+	trace_grep(path[1], "ifq", each[2], sizeof(each[2]));
+	trace_grep(path[1], "frames", each[3], sizeof(each[3]));
+	ck_assert_int_eq(count_records(each[0]), 7);
+	ck_assert_int_eq(count_records(each[1]), 7);
+	ck_assert_int_eq(count_records(each[3]), 0);
+	trace_grep(path[0], "frames", frames, sizeof(frames));
+	ck_assert_int_gt(count_records(frames), 0);
+	ck_assert_int_eq(sum_field(frames, 0), 7);   /* mbuf allocations */
+	ck_assert_int_eq(sum_field(frames, 1), 7);   /* frees */
+	ck_assert_int_eq(sum_field(frames, 4), 7);   /* if_snd enqueues */
+	ck_assert_int_eq(sum_field(frames, 5), 7);   /* dequeues */
+	ck_assert_ptr_nonnull(strstr(each[2], "enqueue tdev0"));
+	trace_grep(path[0], "mbuf_alloc", log_each, sizeof(log_each));
+	ck_assert_str_eq(log_each, "");
+	trace_grep(path[0], "ifq", log_each, sizeof(log_each));
+	ck_assert_str_eq(log_each, "");
+	unlink(path[0]);
+	unlink(path[1]);
+}
+END_TEST
+
 static void scn_snd_full(sim_world *w, void *arg)
 {
 	struct model_if_info i;
@@ -1148,6 +1236,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_mbuf_double_free_names_sites);
 	tcase_add_test(tc, test_mbuf_use_after_free_detected);
 	tcase_add_test(tc, test_mbuf_cluster_write_after_free_detected);
+	tcase_add_test(tc, test_frame_records_batch_counts);
 	tcase_add_test(tc, test_mbuf_leak_listed_with_site);
 	tcase_add_test(tc, test_mbuf_fault_injection_and_limit);
 	tcase_add_test(tc, test_mbuf_waitok_waits_in_pseudo_thread);
