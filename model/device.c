@@ -178,6 +178,50 @@ static int strip_options(char *options, int *unit, char *name, size_t namelen)
 
 /* ------------------------------------------------------------ attach */
 
+struct mbuf_since {
+	uint64_t seq;
+	char *buf;
+	size_t n;
+	int count;
+};
+
+static void mbuf_since_one(const struct model_mbuf_live *ml, void *arg)
+{
+	struct mbuf_since *q = arg;
+	if (ml->seq <= q->seq)
+		return;
+	if (q->count++ == 0)
+		net_append(q->buf, q->n, "mbuf #%llu allocated at %s", (unsigned long long)ml->seq,
+		           ml->site);
+}
+
+/*
+ * The attach function of d returned rc (not EOK): io-pkt frees the device structure, so
+ * anything the attach left registered in it — a pending callout, an interrupt entry, an
+ * ISR, a shutdown hook — or any mbuf it allocated (after mbuf number seq) and kept is left
+ * behind, pointing into freed memory or lost. Breach "attach-failed-leftovers" naming
+ * them. Called inside the attach's call attribution, so the report names the function.
+ */
+static void attach_check_undone(struct net_dev *d, int rc, uint64_t seq)
+{
+	char buf[512] = "";
+	struct model_ranges r = { 0 };
+	struct mbuf_since q = { seq, buf, sizeof(buf), 0 };
+	int n;
+	model_ranges_add(&r, d->dev, (const char *)d->dev + d->size);
+	n = model_core_leftovers_in(&r, buf, sizeof(buf));
+	n += net_hook_count_in(d->dev, d->size, buf, sizeof(buf));
+	if (d->dll)
+		model_mbuf_live(d->dll->name, mbuf_since_one, &q);
+	if (q.count > 1)
+		net_append(buf, sizeof(buf), "%d more mbufs", q.count - 1);
+	if (n + q.count == 0)
+		return;
+	model_breach("attach-failed-leftovers", "the attach of %s failed (%s) but left behind: %s "
+	             "(a failed attach must undo all it did: io-pkt frees the device structure)",
+	             d->name, strerror(rc), buf);
+}
+
 static void trace_attach(const char *name, int rc, const struct net_dll *dll)
 {
 	sim_emit(net_w(), model_net.k.dev_attach, name, (int64_t)rc, dll ? dll->name : NET_IO_PKT);
@@ -245,7 +289,10 @@ int dev_attach(char *drvr, char *options, struct cfattach *ca, void *cfat_arg, i
 	}
 	rc = ENXIO;
 	if (net_call_enter("attach", ca->ca_attach, NULL)) {
+		uint64_t seq = net_mbuf_seq();
 		rc = ca->ca_attach(parent, d->dev, cfat_arg);
+		if (rc != EOK)
+			attach_check_undone(d, rc, seq);
 		net_call_exit();
 	}
 	trace_attach(name, rc, d->dll);

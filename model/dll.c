@@ -312,6 +312,25 @@ static int dll_leftovers(struct net_dll *d)
 	return n;
 }
 
+/*
+ * io-pkt unloads d now: a pseudo-thread that yielded the stack context inside d's code (an
+ * attach before it counted its device, a detach after it uncounted it) would resume in
+ * unloaded code. Breach "use-of-unloaded-driver" naming it (the resume is checked too:
+ * model_driver_resume_ok).
+ */
+static void dll_check_sleepers(struct net_dll *d, const char *why)
+{
+	char buf[400] = "";
+	struct model_ranges r = { 0 };
+	model_ranges_add(&r, (const void *)d->base, (const void *)d->end);
+	if (model_core_sleepers_in(&r, buf, sizeof(buf)) == 0)
+		return;
+	model_breach("use-of-unloaded-driver", "io-pkt unloads %s now (%s) while %s: it will "
+	             "resume in unloaded code, a real io-pkt crashes then; a device must be "
+	             "counted before attach yields, and uncounted only after detach's last yield",
+	             d->file, why, buf);
+}
+
 void net_dll_close(struct net_dll *d, const char *why)
 {
 	if (d->state != NET_DLL_LOADED || d->opens <= 0) {
@@ -322,6 +341,7 @@ void net_dll_close(struct net_dll *d, const char *why)
 	if (--d->opens > 0)
 		return;
 	d->unloaded_at = sim_now(net_w());
+	dll_check_sleepers(d, why);
 	if (dll_leftovers(d) > 0) {
 		d->state = NET_DLL_ZOMBIE;
 		sim_emit(net_w(), model_net.k.leftover, d->file, d->leftovers);
@@ -377,6 +397,24 @@ int model_driver_callable(const char *entry, const void *fn, const void *arg)
 		}
 	}
 	return 1;
+}
+
+int model_driver_resume_ok(const char *wmesg, sim_ns slept_at)
+{
+	const void *fn = model_call_fn();
+	struct net_dll *d = fn && model_net.w ? net_dll_of(fn) : NULL;
+	char when[32], since[32];
+	if (!d || d->state == NET_DLL_LOADED || d->unloaded_at < slept_at)
+		return 1;
+	sim_format_ns(d->unloaded_at, when, sizeof(when));
+	sim_format_ns(slept_at, since, sizeof(since));
+	model_breach("use-of-unloaded-driver",
+	             "io-pkt unloaded %s at t=%s while this driver function was yielding the stack "
+	             "context (ltsleep \"%s\" since t=%s): it resumes in unloaded code, a real "
+	             "io-pkt crashes here; a device must be counted before attach yields and "
+	             "uncounted after detach's last yield%s%s", d->file, when, wmesg ? wmesg : "",
+	             since, d->leftovers[0] ? "; left registered at unload: " : "", d->leftovers);
+	return 0;
 }
 
 int net_call_enter(const char *entry, const void *fn, const void *arg)

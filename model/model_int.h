@@ -135,6 +135,24 @@ int model_net_has_work(void);
 int model_driver_callable(const char *entry, const void *fn, const void *arg);
 
 /*
+ * A pseudo-thread that slept (ltsleep, nic_delay, blockop: it yielded the stack context)
+ * has the stack again and is about to return into the driver function it slept in. If
+ * io-pkt unloaded that function's DLL meanwhile — another device's detach closed it while
+ * this attach or detach was yielding — a real io-pkt crashes here: breach
+ * "use-of-unloaded-driver", 0. Else 1. wmesg names the sleep, slept_at its start.
+ * (net: dll.c)
+ */
+int model_driver_resume_ok(const char *wmesg, sim_ns slept_at);
+
+/*
+ * The NIC model, when the driver resets the chip: if the calling thread is inside an
+ * if_init that has nothing to change (a running interface, asked for the same address,
+ * MTU, flags, multicast list and station address as at its last if_init), 1 and a
+ * description of that if_init in buf; else 0. Any context. (net: ifnet.c)
+ */
+int model_net_init_needless(char *buf, size_t n);
+
+/*
  * core, optional: run the interrupt work deferred on the thread of wtp while it held an
  * NW_SIGLOCK (wt_intr_pending). net calls it (weakly) when wt_critical returns to 0.
  */
@@ -153,6 +171,17 @@ void model_call_push(const char *entry, const void *fn);
 void model_call_pop(void);
 /* The innermost driver function running, "" if none ("sam_init (if_init)"). */
 const char *model_call_where(void);
+/* ... and its address (NULL if none), to ask which DLL it lies in. */
+const void *model_call_fn(void);
+/* The same for the thread whose id is tid (a sleeping pseudo-thread). */
+const char *model_call_where_of(int tid);
+const void *model_call_fn_of(int tid);
+/*
+ * Pseudo-threads sleeping (having yielded the stack context) inside a driver function
+ * that lies in the ranges r: appends "sam_detach (detach) in thread ..., yielding the
+ * stack (ltsleep "nic_delay") since t=..." to buf; returns how many. Any context. (core)
+ */
+int model_core_sleepers_in(const struct model_ranges *r, char *buf, size_t n);
 /*
  * dladdr() through a cache keyed by address (interrupts, callouts and mbuf sites ask for
  * the same few addresses millions of times). 1 and *info, or 0. Any code that dlclose()s

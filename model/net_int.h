@@ -98,6 +98,8 @@ int net_mbuf_thread_ok(const char *api);
 /* Scan the quarantine for freed mbufs written after their free. Returns how many. */
 int net_mbuf_check_quarantine(void);
 void net_mbuf_init(void);
+/* Allocation number of the latest mbuf (0 before the first): later ones have higher. */
+uint64_t net_mbuf_seq(void);
 
 /* --- for the NIC model's DMA checks (model/nic_dma.c; section at the end of mbuf.c) --- */
 
@@ -214,6 +216,16 @@ struct device *net_dev_of_if(const struct model_ifnet *r, int *busy);
 
 /* ------------------------------------------------------------ interfaces (ifnet.c) */
 
+/* What an if_init is asked to apply: equal to the last one's, on a running interface,
+ * the init has nothing to change (see net_if_call_init). */
+struct net_if_config {
+	int valid;                   /* 0: none yet, or if_stop ran since */
+	int mtu, flags;              /* if_mtu; if_flags & (IFF_UP | IFF_PROMISC) */
+	struct in_addr addr, mask;
+	int multicnt;
+	uint8_t lladdr[6];
+};
+
 struct model_ifnet {
 	uint32_t magic;              /* NET_MAGIC_IFNET */
 	struct ifnet *ifp;
@@ -226,6 +238,7 @@ struct model_ifnet {
 	int has_addr;
 	uint64_t input_delivered, input_dropped, snd_drops;
 	uint64_t init_calls, stop_calls, start_calls;
+	struct net_if_config last_init;  /* what the last successful if_init was asked for */
 	struct model_ifnet *next;
 };
 
@@ -283,6 +296,8 @@ void net_input_forget(struct model_ifnet *r);
 /* ------------------------------------------------------------ hooks (shutdown.c) */
 
 int net_hook_count_of_dll(const struct net_dll *d, char *buf, size_t n);
+/* Hooks whose argument lies in [mem, mem+size) (a device structure), appending to buf. */
+int net_hook_count_in(const void *mem, size_t size, char *buf, size_t n);
 /* Run the hooks, newest first, once per io-pkt; how many ran. */
 int net_shutdown_run(void);
 

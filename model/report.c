@@ -15,6 +15,7 @@
 
 struct call {
 	const char *entry;
+	const void *fnp;
 	char fn[96];
 };
 
@@ -105,6 +106,7 @@ void model_call_push(const char *entry, const void *fn)
 	int s = slot(), d = R.depth[s];
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
+		R.calls[s][d].fnp = fn;
 		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
 	}
 	R.depth[s] = d + 1;
@@ -117,16 +119,43 @@ void model_call_pop(void)
 		R.depth[s]--;
 }
 
-const char *model_call_where(void)
+static const struct call *call_top(int s)
+{
+	int d = R.depth[s];
+	if (d == 0)
+		return NULL;
+	return &R.calls[s][(d > CALL_DEPTH ? CALL_DEPTH : d) - 1];
+}
+
+static int slot_of(int tid)
+{
+	return tid >= 0 && tid < CALL_THREADS ? tid : CALL_THREADS - 1;
+}
+
+const char *model_call_where_of(int tid)
 {
 	static char buf[160];
-	int s = slot(), d = R.depth[s];
-	if (d == 0)
+	const struct call *c = call_top(slot_of(tid));
+	if (!c)
 		return "";
-	if (d > CALL_DEPTH)
-		d = CALL_DEPTH;
-	snprintf(buf, sizeof(buf), "%s (%s)", R.calls[s][d - 1].fn, R.calls[s][d - 1].entry);
+	snprintf(buf, sizeof(buf), "%s (%s)", c->fn, c->entry);
 	return buf;
+}
+
+const void *model_call_fn_of(int tid)
+{
+	const struct call *c = call_top(slot_of(tid));
+	return c ? c->fnp : NULL;
+}
+
+const char *model_call_where(void)
+{
+	return model_call_where_of(slot());
+}
+
+const void *model_call_fn(void)
+{
+	return model_call_fn_of(slot());
 }
 
 void model_breach(const char *rule, const char *fmt, ...)
