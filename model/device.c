@@ -178,6 +178,23 @@ static int strip_options(char *options, int *unit, char *name, size_t namelen)
 
 /* ------------------------------------------------------------ attach */
 
+struct mem_since {
+	uint64_t seq;
+	char *buf;
+	size_t n;
+	int count;
+};
+
+static void mem_since_one(const struct model_mem_live *ml, void *arg)
+{
+	struct mem_since *q = arg;
+	if (ml->seq <= q->seq)
+		return;
+	if (q->count++ == 0)
+		net_append(q->buf, q->n, "%zu bytes of heap (block #%llu) allocated at %s", ml->size,
+		           (unsigned long long)ml->seq, ml->site);
+}
+
 struct mbuf_since {
 	uint64_t seq;
 	char *buf;
@@ -198,15 +215,16 @@ static void mbuf_since_one(const struct model_mbuf_live *ml, void *arg)
 /*
  * The attach function of d returned rc (not EOK): io-pkt frees the device structure, so
  * anything the attach left registered in it — a pending callout, an interrupt entry, an
- * ISR, a shutdown hook — or any mbuf it allocated (after mbuf number seq) and kept is left
- * behind, pointing into freed memory or lost. Breach "attach-failed-leftovers" naming
+ * ISR, a shutdown hook — or any mbuf or heap block it allocated (after mbuf number seq,
+ * block number mseq) and kept is left behind, pointing into freed memory or lost. Breach "attach-failed-leftovers" naming
  * them. Called inside the attach's call attribution, so the report names the function.
  */
-static void attach_check_undone(struct net_dev *d, int rc, uint64_t seq)
+static void attach_check_undone(struct net_dev *d, int rc, uint64_t seq, uint64_t mseq)
 {
 	char buf[512] = "";
 	struct model_ranges r = { 0 };
 	struct mbuf_since q = { seq, buf, sizeof(buf), 0 };
+	struct mem_since h = { mseq, buf, sizeof(buf), 0 };
 	int n;
 	model_ranges_add(&r, d->dev, (const char *)d->dev + d->size);
 	n = model_core_leftovers_in(&r, buf, sizeof(buf));
@@ -215,7 +233,11 @@ static void attach_check_undone(struct net_dev *d, int rc, uint64_t seq)
 		model_mbuf_live(d->dll->name, mbuf_since_one, &q);
 	if (q.count > 1)
 		net_append(buf, sizeof(buf), "%d more mbufs", q.count - 1);
-	if (n + q.count == 0)
+	if (d->dll)
+		model_mem_live(d->dll->name, mem_since_one, &h);
+	if (h.count > 1)
+		net_append(buf, sizeof(buf), "%d more heap blocks", h.count - 1);
+	if (n + q.count + h.count == 0)
 		return;
 	model_breach("attach-failed-leftovers", "the attach of %s failed (%s) but left behind: %s "
 	             "(a failed attach must undo all it did: io-pkt frees the device structure)",
@@ -289,10 +311,12 @@ int dev_attach(char *drvr, char *options, struct cfattach *ca, void *cfat_arg, i
 	}
 	rc = ENXIO;
 	if (net_call_enter("attach", ca->ca_attach, NULL)) {
+		struct model_mem_info mi;
 		uint64_t seq = net_mbuf_seq();
+		model_mem_info(NULL, &mi);
 		rc = ca->ca_attach(parent, d->dev, cfat_arg);
 		if (rc != EOK)
-			attach_check_undone(d, rc, seq);
+			attach_check_undone(d, rc, seq, mi.seq);
 		net_call_exit();
 	}
 	trace_attach(name, rc, d->dll);

@@ -2,13 +2,13 @@
  * model/leak.c — per-cycle leak tracking: what one driver holds, checked after every cycle
  * of a scenario that repeats something (if_init over and over, mount/destroy loops).
  *
- * A driver's holdings are the mbufs it allocated and has not freed, and what io-pkt and
- * the kernel keep registered for it: pending callouts, interrupt entries, ISRs, threads
+ * A driver's holdings are the mbufs and heap blocks it allocated and has not freed, and
+ * what io-pkt and the kernel keep registered for it: pending callouts, interrupt entries, ISRs, threads
  * still running, shutdown hooks — anything whose function lies in one of the driver's
  * DLLs (loaded or kept as a zombie) or whose structure lies in one of its devices.
  *
  * The first check of a driver is its baseline; every later one compares. More mbufs than
- * at the baseline names the oldest mbuf allocated since, with its allocating site and
+ * at the baseline (or heap blocks) names the oldest allocated since, with its allocating site and
  * the cycle it was allocated in (the cycle where the growth began: each check records the
  * allocation number reached, so an mbuf's number places it in a cycle). More registered
  * things names what is registered now and what was then.
@@ -23,11 +23,13 @@
 struct leak_mark {
 	int cycle;
 	uint64_t seq;               /* mbuf allocation number reached at this check */
+	uint64_t mem_seq;           /* heap block allocation number reached */
 };
 
 struct leak_tracker {
 	char name[NET_OWNER_LEN];
-	int base_cycle, base_mbufs, base_reg;
+	int base_cycle, base_mbufs, base_reg, base_blocks;
+	size_t base_bytes;
 	char base_what[512];
 	struct leak_mark *marks;
 	int nmarks, cap;
@@ -68,6 +70,13 @@ static struct leak_tracker *leak_tracker(const char *name)
 	return NULL;
 }
 
+static uint64_t mem_seq(void)
+{
+	struct model_mem_info mi;
+	model_mem_info(NULL, &mi);
+	return mi.seq;
+}
+
 static void leak_mark(struct leak_tracker *t, int cycle)
 {
 	if (t->nmarks == t->cap) {
@@ -82,14 +91,16 @@ static void leak_mark(struct leak_tracker *t, int cycle)
 	}
 	t->marks[t->nmarks].cycle = cycle;
 	t->marks[t->nmarks].seq = net_mbuf_seq();
+	t->marks[t->nmarks].mem_seq = mem_seq();
 	t->nmarks++;
 }
 
-/* The cycle whose check first reached allocation number seq. */
-static int leak_cycle_of(const struct leak_tracker *t, uint64_t seq)
+/* The cycle whose check first reached allocation number seq (of mbufs, or of heap
+ * blocks with mem set). */
+static int leak_cycle_of(const struct leak_tracker *t, uint64_t seq, int mem)
 {
 	for (int i = 0; i < t->nmarks; i++)
-		if (seq <= t->marks[i].seq)
+		if (seq <= (mem ? t->marks[i].mem_seq : t->marks[i].seq))
 			return t->marks[i].cycle;
 	return t->nmarks ? t->marks[t->nmarks - 1].cycle : 0;
 }
@@ -109,10 +120,26 @@ static void leak_oldest_one(const struct model_mbuf_live *ml, void *arg)
 	}
 }
 
+struct leak_oldest_mem {
+	uint64_t after;
+	struct model_mem_live first;
+	int found;
+};
+
+static void leak_oldest_mem_one(const struct model_mem_live *ml, void *arg)
+{
+	struct leak_oldest_mem *q = arg;
+	if (!q->found && ml->seq > q->after) {
+		q->first = *ml;
+		q->found = 1;
+	}
+}
+
 int model_leak_check(const char *driver, int cycle, char *msg, size_t n)
 {
 	char name[NET_OWNER_LEN], what[512] = "";
 	struct model_mbuf_info mi;
+	struct model_mem_info hi;
 	struct leak_tracker *t;
 	int reg;
 	if (!model_net.w)
@@ -121,6 +148,7 @@ int model_leak_check(const char *driver, int cycle, char *msg, size_t n)
 		memset(&LK, 0, sizeof(LK)), LK.w = model_net.w;
 	net_driver_short(driver, name, sizeof(name));
 	model_mbuf_info(name, &mi);
+	model_mem_info(name, &hi);
 	reg = leak_registered(name, what, sizeof(what));
 	if (!(t = leak_tracker(name))) {
 		if (LK.n == LEAK_DRIVERS)
@@ -130,6 +158,8 @@ int model_leak_check(const char *driver, int cycle, char *msg, size_t n)
 		t->base_cycle = cycle;
 		t->base_mbufs = mi.mbufs;
 		t->base_reg = reg;
+		t->base_blocks = hi.blocks;
+		t->base_bytes = hi.bytes;
 		snprintf(t->base_what, sizeof(t->base_what), "%s", what);
 		leak_mark(t, cycle);
 		return 0;
@@ -141,8 +171,20 @@ int model_leak_check(const char *driver, int cycle, char *msg, size_t n)
 		snprintf(msg, n, "cycle %d: %s holds %d mbuf%s more than after cycle %d (growth began "
 		         "in cycle %d): the oldest, mbuf #%llu, was allocated at %s", cycle, name,
 		         mi.mbufs - t->base_mbufs, mi.mbufs - t->base_mbufs == 1 ? "" : "s",
-		         t->base_cycle, q.found ? leak_cycle_of(t, q.first.seq) : cycle,
+		         t->base_cycle, q.found ? leak_cycle_of(t, q.first.seq, 0) : cycle,
 		         q.found ? (unsigned long long)q.first.seq : 0ULL,
+		         q.found ? q.first.site : "(not found)");
+		return 1;
+	}
+	if (hi.blocks > t->base_blocks) {
+		struct leak_oldest_mem q = { t->marks[0].mem_seq, { 0 }, 0 };
+		model_mem_live(name, leak_oldest_mem_one, &q);
+		snprintf(msg, n, "cycle %d: %s holds %d heap block%s (%zu bytes) more than after cycle "
+		         "%d (growth began in cycle %d): the oldest, block #%llu of %zu bytes, was "
+		         "allocated at %s", cycle, name, hi.blocks - t->base_blocks,
+		         hi.blocks - t->base_blocks == 1 ? "" : "s", hi.bytes - t->base_bytes,
+		         t->base_cycle, q.found ? leak_cycle_of(t, q.first.seq, 1) : cycle,
+		         q.found ? (unsigned long long)q.first.seq : 0ULL, q.found ? q.first.size : 0,
 		         q.found ? q.first.site : "(not found)");
 		return 1;
 	}

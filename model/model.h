@@ -149,6 +149,34 @@ struct model_mbuf_live {
 int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live *, void *),
                     void *arg);
 
+/* ------------------------------------------------------- driver heap memory */
+
+/* Driver code's malloc/calloc/realloc/free (include/stdlib.h redirects them): blocks in
+ * use now, of all code (driver NULL) or of one driver ("sam"). */
+struct model_mem_info {
+	int blocks;
+	size_t bytes;
+	uint64_t fails;          /* allocations failed by model_mem_fail, all drivers */
+	uint64_t seq;            /* allocation number reached (every block counts) */
+};
+int model_mem_info(const char *driver, struct model_mem_info *out);
+
+/* One block in use, as model_mem_live reports it. */
+struct model_mem_live {
+	uint64_t seq;            /* allocation number */
+	size_t size;
+	char owner[32];
+	char site[320];          /* "sam_attach+0x5c (devnp-sam.so) in sam_attach (attach), ..." */
+	sim_ns t;
+};
+/* Call fn for each block in use (all, or one driver's), oldest first; returns how many. */
+int model_mem_live(const char *driver, void (*fn)(const struct model_mem_live *, void *),
+                   void *arg);
+
+/* Fault injection: driver allocations (not io-pkt's) succeed `after` more times, then
+ * `count` fail (count < 0: every one); model_mem_fail(-1, 0) turns it off. */
+void model_mem_fail(int after, int count);
+
 /* What the driver left registered when io-pkt last unloaded its DLL ("device sam1;
  * callout sam_monitor; ..."), into buf; returns how many items (0: a clean unload or
  * never unloaded). */

@@ -1,13 +1,15 @@
 -- attach_fail.lua — attach failure paths: an attach that returns an error must leave
 -- nothing behind (io-pkt frees the device structure: iopkt-facts.md, "Loading and
--- attaching"). io-pkt's own calls are made to fail the way they fail on a real target
--- (io:fail_call): interrupt_entry_init with EAGAIN (no worker left for the entry),
--- InterruptAttach with EAGAIN (no vector). pktsim checks every failed attach for what it
--- left registered in the freed device — pending callouts, interrupt entries, ISRs,
--- shutdown hooks — and for mbufs it allocated and kept (breach attach-failed-leftovers);
--- this scenario checks that each failure leaves no interface, no loaded DLL, nothing
--- registered and no mbuf, and that the driver works normally afterwards.
+-- attaching"). The driver's heap allocations (io:mem_fail) and io-pkt's own calls
+-- (io:fail_call) are made to fail the way they fail on a real target: interrupt_entry_init
+-- with EAGAIN (no worker left for the entry), InterruptAttach with EAGAIN (no vector).
+-- pktsim checks every failed attach for what it left registered in the freed device —
+-- pending callouts, interrupt entries, ISRs, shutdown hooks — and for mbufs and heap
+-- memory it allocated and kept (breach attach-failed-leftovers); this scenario checks that
+-- each failure leaves no interface, no loaded DLL, nothing registered, no mbuf and no heap
+-- block, and that the driver works normally afterwards.
 --
+--   0. each heap allocation of mount and if_init in turn: whatever fails, nothing leaks;
 --   1. the only device's interrupt_entry_init fails: the mount fails;
 --   2. InterruptAttach fails (in attach or in the first if_init, wherever the driver
 --      attaches its ISR): the mount or the ifconfig fails, a second ifconfig works;
@@ -19,6 +21,7 @@ local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "10s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
 local SIMNIC = DRV:find("simnic", 1, true) ~= nil
+local MAX_ALLOCS = param("max_allocs", 50)
 for _ = 1, 2 do io:loopback(io:nic{}) end
 
 -- after a failed mount: nothing of the driver may remain
@@ -30,6 +33,7 @@ local function expect_clean(what)
   expect(n == 0, ("%s: %s was unloaded with %d thing(s) still registered: %s")
          :format(what, DRV, n, left))
   expect_eq(io:mbufs(DRV).mbufs, 0, what .. ": no mbuf left with the driver")
+  expect_eq(io:mem(DRV).blocks, 0, what .. ": no heap memory left with the driver")
 end
 
 -- a working interface: address, traffic, destroy
@@ -44,6 +48,22 @@ local function exercise(ifname, what)
 end
 
 sys:spawn("admin", function()
+  -- 0. every heap allocation of mount and if_init made to fail in turn (the k-th, for
+  --    k = 0, 1, ...), until one mount and if_init go through without reaching it
+  for k = 0, MAX_ALLOCS do
+    local fails = io:mem().fails
+    io:mem_fail(k, 1)
+    local ok = io:mount(DRV, "pci=0,lan=0,name=dut")
+    if ok then
+      ok = io:ifconfig("dut0", "10.0.0.1/24")
+      expect(io:ifconfig("dut0", "destroy"), ("allocation %d failing: destroy"):format(k))
+    end
+    io:mem_fail(false)
+    expect_clean(("heap allocation %d failing"):format(k))
+    if ok and io:mem().fails == fails then break end
+    expect(k < MAX_ALLOCS, "more than " .. MAX_ALLOCS .. " allocations in mount and if_init")
+  end
+
   -- 1. the attach of the only device fails half-way
   io:fail_call("interrupt_entry_init", 0, 1)
   local ok, err = io:mount(DRV, "pci=0,lan=0,name=dut")

@@ -380,7 +380,9 @@ sam_attach(struct device *parent, struct device *self, void *aux)
 fail_mutex:
 	pthread_mutex_destroy(&sc->sc_ring_mutex);
 fail_ring:
+#ifndef SAM_BUG_FAIL_NO_FREE	/* BUG: the ring is forgotten on the failure path */
 	free(sc->sc_ring);
+#endif
 	sc->sc_ring = NULL;
 fail:
 	sc->sc_mount->ndevs--;
@@ -860,7 +862,9 @@ sam_detach(struct device *dev, int flags)
 #endif
 
 	pthread_mutex_destroy(&sc->sc_ring_mutex);
+#ifndef SAM_BUG_DETACH_NO_FREE	/* BUG: the receive ring outlives the device */
 	free(sc->sc_ring);
+#endif
 	sc->sc_ring = NULL;
 
 #ifdef SAM_BUG_DETACH_YIELD
