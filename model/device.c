@@ -178,40 +178,6 @@ static int strip_options(char *options, int *unit, char *name, size_t namelen)
 
 /* ------------------------------------------------------------ attach */
 
-struct mem_since {
-	uint64_t seq;
-	char *buf;
-	size_t n;
-	int count;
-};
-
-static void mem_since_one(const struct model_mem_live *ml, void *arg)
-{
-	struct mem_since *q = arg;
-	if (ml->seq <= q->seq)
-		return;
-	if (q->count++ == 0)
-		net_append(q->buf, q->n, "%zu bytes of heap (block #%llu) allocated at %s", ml->size,
-		           (unsigned long long)ml->seq, ml->site);
-}
-
-struct mbuf_since {
-	uint64_t seq;
-	char *buf;
-	size_t n;
-	int count;
-};
-
-static void mbuf_since_one(const struct model_mbuf_live *ml, void *arg)
-{
-	struct mbuf_since *q = arg;
-	if (ml->seq <= q->seq)
-		return;
-	if (q->count++ == 0)
-		net_append(q->buf, q->n, "mbuf #%llu allocated at %s", (unsigned long long)ml->seq,
-		           ml->site);
-}
-
 /*
  * The attach function of d returned rc (not EOK): io-pkt frees the device structure, so
  * anything the attach left registered in it — a pending callout, an interrupt entry, an
@@ -223,21 +189,19 @@ static void attach_check_undone(struct net_dev *d, int rc, uint64_t seq, uint64_
 {
 	char buf[512] = "";
 	struct model_ranges r = { 0 };
-	struct mbuf_since q = { seq, buf, sizeof(buf), 0 };
-	struct mem_since h = { mseq, buf, sizeof(buf), 0 };
-	int n;
+	struct model_mbuf_live mb;
+	struct model_mem_live hb;
+	int n, nm = 0, nh = 0;
 	model_ranges_add(&r, d->dev, (const char *)d->dev + d->size);
 	n = model_core_leftovers_in(&r, buf, sizeof(buf));
 	n += net_hook_count_in(d->dev, d->size, buf, sizeof(buf));
-	if (d->dll)
-		model_mbuf_live(d->dll->name, mbuf_since_one, &q);
-	if (q.count > 1)
-		net_append(buf, sizeof(buf), "%d more mbufs", q.count - 1);
-	if (d->dll)
-		model_mem_live(d->dll->name, mem_since_one, &h);
-	if (h.count > 1)
-		net_append(buf, sizeof(buf), "%d more heap blocks", h.count - 1);
-	if (n + q.count + h.count == 0)
+	if (d->dll && (nm = net_leak_mbufs_since(d->dll->name, seq, &mb)) > 0)
+		net_append(buf, sizeof(buf), "%d mbuf%s, the first allocated at %s", nm,
+		           nm == 1 ? "" : "s", mb.site);
+	if (d->dll && (nh = net_leak_mem_since(d->dll->name, mseq, &hb)) > 0)
+		net_append(buf, sizeof(buf), "%d heap block%s, the first of %zu bytes allocated at %s",
+		           nh, nh == 1 ? "" : "s", hb.size, hb.site);
+	if (n + nm + nh == 0)
 		return;
 	model_breach("attach-failed-leftovers", "the attach of %s failed (%s) but left behind: %s "
 	             "(a failed attach must undo all it did: io-pkt frees the device structure)",

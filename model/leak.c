@@ -30,7 +30,7 @@ struct leak_tracker {
 	char name[NET_OWNER_LEN];
 	int base_cycle, base_mbufs, base_reg, base_blocks;
 	size_t base_bytes;
-	char base_what[512];
+	char base_what[512];         /* what was registered at the baseline */
 	struct leak_mark *marks;
 	int nmarks, cap;
 };
@@ -105,33 +105,69 @@ static int leak_cycle_of(const struct leak_tracker *t, uint64_t seq, int mem)
 	return t->nmarks ? t->marks[t->nmarks - 1].cycle : 0;
 }
 
-struct leak_oldest {
+struct leak_since_mbuf {
 	uint64_t after;
-	struct model_mbuf_live first;
-	int found;
+	int count;
+	struct model_mbuf_live *oldest;
 };
 
-static void leak_oldest_one(const struct model_mbuf_live *ml, void *arg)
+static void leak_since_mbuf_one(const struct model_mbuf_live *ml, void *arg)
 {
-	struct leak_oldest *q = arg;
-	if (!q->found && ml->seq > q->after) {
-		q->first = *ml;
-		q->found = 1;
-	}
+	struct leak_since_mbuf *q = arg;
+	if (ml->seq > q->after && q->count++ == 0)
+		*q->oldest = *ml;
 }
 
-struct leak_oldest_mem {
+int net_leak_mbufs_since(const char *owner, uint64_t after, struct model_mbuf_live *oldest)
+{
+	struct leak_since_mbuf q = { after, 0, oldest };
+	model_mbuf_live(owner, leak_since_mbuf_one, &q);
+	return q.count;
+}
+
+struct leak_since_mem {
 	uint64_t after;
-	struct model_mem_live first;
-	int found;
+	int count;
+	struct model_mem_live *oldest;
 };
 
-static void leak_oldest_mem_one(const struct model_mem_live *ml, void *arg)
+static void leak_since_mem_one(const struct model_mem_live *ml, void *arg)
 {
-	struct leak_oldest_mem *q = arg;
-	if (!q->found && ml->seq > q->after) {
-		q->first = *ml;
-		q->found = 1;
+	struct leak_since_mem *q = arg;
+	if (ml->seq > q->after && q->count++ == 0)
+		*q->oldest = *ml;
+}
+
+int net_leak_mem_since(const char *owner, uint64_t after, struct model_mem_live *oldest)
+{
+	struct leak_since_mem q = { after, 0, oldest };
+	model_mem_live(owner, leak_since_mem_one, &q);
+	return q.count;
+}
+
+/*
+ * The items of now ("; "-separated) that are not in base, counting repeats: an item that
+ * appears twice now and once in base is listed once. Into out (n bytes).
+ */
+static void leak_added(const char *now, const char *base, char *out, size_t n)
+{
+	char left[512];
+	const char *p = now;
+	snprintf(left, sizeof(left), "%s", base);
+	out[0] = 0;
+	while (*p) {
+		const char *end = strstr(p, "; ");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char item[256], *hit;
+		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		hit = item[0] ? strstr(left, item) : NULL;
+		if (hit)
+			memset(hit, '\x01', strlen(item));    /* matched once: not again */
+		else if (item[0])
+			net_append(out, n, "%s", item);
+		p += len;
+		if (*p)
+			p += 2;
 	}
 }
 
@@ -166,33 +202,33 @@ int model_leak_check(const char *driver, int cycle, char *msg, size_t n)
 	}
 	leak_mark(t, cycle);
 	if (mi.mbufs > t->base_mbufs) {
-		struct leak_oldest q = { t->marks[0].seq, { 0 }, 0 };
-		model_mbuf_live(name, leak_oldest_one, &q);
+		struct model_mbuf_live o = { 0 };
+		int found = net_leak_mbufs_since(name, t->marks[0].seq, &o) > 0;
 		snprintf(msg, n, "cycle %d: %s holds %d mbuf%s more than after cycle %d (growth began "
 		         "in cycle %d): the oldest, mbuf #%llu, was allocated at %s", cycle, name,
 		         mi.mbufs - t->base_mbufs, mi.mbufs - t->base_mbufs == 1 ? "" : "s",
-		         t->base_cycle, q.found ? leak_cycle_of(t, q.first.seq, 0) : cycle,
-		         q.found ? (unsigned long long)q.first.seq : 0ULL,
-		         q.found ? q.first.site : "(not found)");
+		         t->base_cycle, found ? leak_cycle_of(t, o.seq, 0) : cycle,
+		         (unsigned long long)o.seq, found ? o.site : "(not found)");
 		return 1;
 	}
 	if (hi.blocks > t->base_blocks) {
-		struct leak_oldest_mem q = { t->marks[0].mem_seq, { 0 }, 0 };
-		model_mem_live(name, leak_oldest_mem_one, &q);
+		struct model_mem_live o = { 0 };
+		int found = net_leak_mem_since(name, t->marks[0].mem_seq, &o) > 0;
 		snprintf(msg, n, "cycle %d: %s holds %d heap block%s (%zu bytes) more than after cycle "
 		         "%d (growth began in cycle %d): the oldest, block #%llu of %zu bytes, was "
 		         "allocated at %s", cycle, name, hi.blocks - t->base_blocks,
 		         hi.blocks - t->base_blocks == 1 ? "" : "s", hi.bytes - t->base_bytes,
-		         t->base_cycle, q.found ? leak_cycle_of(t, q.first.seq, 1) : cycle,
-		         q.found ? (unsigned long long)q.first.seq : 0ULL, q.found ? q.first.size : 0,
-		         q.found ? q.first.site : "(not found)");
+		         t->base_cycle, found ? leak_cycle_of(t, o.seq, 1) : cycle,
+		         (unsigned long long)o.seq, o.size, found ? o.site : "(not found)");
 		return 1;
 	}
 	if (reg > t->base_reg) {
+		char added[512];
+		leak_added(what, t->base_what, added, sizeof(added));
 		snprintf(msg, n, "cycle %d: %s has %d thing%s more registered with io-pkt than after "
-		         "cycle %d (growth began in cycle %d): now %s; after cycle %d: %s", cycle, name,
-		         reg - t->base_reg, reg - t->base_reg == 1 ? "" : "s", t->base_cycle, cycle,
-		         what, t->base_cycle, t->base_what[0] ? t->base_what : "nothing");
+		         "cycle %d (growth began in cycle %d); registered now and not then: %s", cycle,
+		         name, reg - t->base_reg, reg - t->base_reg == 1 ? "" : "s", t->base_cycle,
+		         cycle, added);
 		return 1;
 	}
 	return 0;

@@ -293,6 +293,13 @@ void net_ether_free_multi(struct ethercom *ec);
 /* Drop queued input and link events of r (its interface is going). */
 void net_input_forget(struct model_ifnet *r);
 
+/* ------------------------------------------------------------ leaks (leak.c) */
+
+/* How many mbufs (heap blocks) of owner allocated after number `after` are in use; the
+ * oldest into *oldest when there is one. Any context. */
+int net_leak_mbufs_since(const char *owner, uint64_t after, struct model_mbuf_live *oldest);
+int net_leak_mem_since(const char *owner, uint64_t after, struct model_mem_live *oldest);
+
 /* ------------------------------------------------------------ hooks (shutdown.c) */
 
 int net_hook_count_of_dll(const struct net_dll *d, char *buf, size_t n);

@@ -455,7 +455,10 @@ sam_init(struct ifnet *ifp)
 	 * The interrupt is attached on the first init and after a stop that disabled
 	 * the device, never twice.
 	 */
-	if (sc->sc_iid == -1) {
+#ifndef SAM_BUG_INIT_INTR	/* BUG: attached again on every init, the old one forgotten */
+	if (sc->sc_iid == -1)
+#endif
+	{
 		ret = InterruptAttach_r(sc->sc_irq, sam_isr, sc, sizeof(*sc),
 		    _NTO_INTR_FLAGS_TRK_MSK);
 		if (ret < 0)
