@@ -69,10 +69,19 @@ static struct net_dll *dll_find_addr(uintptr_t a, int want_mapped)
 	return NULL;
 }
 
+/* The mapped DLL found last: every call into a driver asks for the same few, and a
+ * mount/destroy loop leaves one unloaded record per cycle on the list. */
+static struct net_dll *dll_last;
+
 struct net_dll *net_dll_of(const void *addr)
 {
-	struct net_dll *d = dll_find_addr((uintptr_t)addr, 1);
-	return d ? d : dll_find_addr((uintptr_t)addr, 0);
+	uintptr_t a = (uintptr_t)addr;
+	struct net_dll *d = dll_last;
+	if (d && d->state != NET_DLL_UNLOADED && a >= d->base && a < d->end)
+		return d;
+	if ((d = dll_find_addr(a, 1)) != NULL)
+		return dll_last = d;
+	return dll_find_addr(a, 0);
 }
 
 struct net_dll *net_dll_by_handle(const void *h)
