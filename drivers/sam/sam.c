@@ -852,7 +852,9 @@ sam_detach(struct device *dev, int flags)
 #endif
 #endif
 	sam_stop(ifp, 1);		/* callouts stopped, interrupt detached */
+#ifndef SAM_BUG_NO_INTR_REMOVE	/* BUG: the entry stays registered with a worker */
 	interrupt_entry_remove(&sc->sc_inter, NULL);
+#endif
 	ether_ifdetach(ifp);
 	if_detach(ifp);
 #ifndef SAM_BUG_NO_HOOK_DISESTABLISH	/* BUG: the hook outlives the device */
