@@ -64,6 +64,7 @@ struct tdev_cfg {
 	int maxlen;                /* IFQ_SET_MAXLEN(if_snd) if > 0 */
 	enum tdev_start_mode start;
 	int jumbo;
+	int note_needless;         /* if_init notes model_net_init_needless */
 };
 
 struct tdev {
@@ -82,6 +83,10 @@ CFATTACH_DECL(tdev, sizeof(struct tdev), NULL, tdev_attach, tdev_detach, NULL);
 
 int tdev_init(struct ifnet *ifp)
 {
+	struct tdev *sc = ifp->if_softc;
+	char why[240];
+	if (sc->cfg.note_needless)
+		note("needless=%d", model_net_init_needless(why, sizeof(why)));
 	ifp->if_flags |= IFF_RUNNING;
 	return EOK;
 }
@@ -1056,6 +1061,37 @@ START_TEST(test_shutdown_hook_removed_twice)
 }
 END_TEST
 
+/* An if_init with nothing to change: a running interface asked for the address, MTU,
+ * flags, multicast list and station address of its last if_init (model/ifnet.c). */
+static void scn_needless(sim_world *w, void *arg)
+{
+	CFG.note_needless = 1;
+	attach("");
+	ifconfig("tdev0", "10.0.0.1/24");               /* first: not running */
+	ifconfig("tdev0", "10.0.0.1/24");               /* the same again */
+	ifconfig("tdev0", "mtu 1400");                  /* the MTU changed */
+	ifconfig("tdev0", "10.0.0.1/24");
+	ifconfig("tdev0", "10.0.0.2/24");               /* another address */
+	ifconfig("tdev0", "addmulti 01:00:5e:00:00:01");
+	ifconfig("tdev0", "10.0.0.2/24");               /* the multicast list changed */
+	ifconfig("tdev0", "down");
+	ifconfig("tdev0", "up");                        /* after a stop */
+	ifconfig("tdev0", "up");                        /* up and running: again */
+	CFG.note_needless = 0;
+}
+
+START_TEST(test_if_init_with_nothing_to_change)
+{
+	net_setup();
+	spawn("scenario", scn_needless, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	ck_assert_str_eq(logbuf,
+	    "tdev0 rc=0 single=0 opts=\"\"@0 needless=0@0 needless=1@0 needless=0@0 "
+	    "needless=1@0 needless=0@0 needless=0@0 needless=0@0 needless=1@0 ");
+	ck_no_breach();
+}
+END_TEST
+
 /* ============================================================ suite */
 
 static Suite *net_suite(void)
@@ -1088,6 +1124,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_if_start_keeping_tx_mutex);
 	tcase_add_test(tc, test_if_input_dropped_when_down);
 	tcase_add_test(tc, test_link_change_from_untracked_thread);
+	tcase_add_test(tc, test_if_init_with_nothing_to_change);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("loading");
