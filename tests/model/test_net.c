@@ -60,7 +60,8 @@ static struct model_if_info ifinfo(const char *name)
 enum tdev_start_mode { START_DRAIN, START_OACTIVE, START_KEEP_MUTEX };
 
 struct tdev_cfg {
-	int fail;                  /* attach fails with EIO */
+	int fail;                  /* attach fails with EIO (2: leaving a callout armed in the
+	                            * device, 3: a shutdown hook on it) */
 	int maxlen;                /* IFQ_SET_MAXLEN(if_snd) if > 0 */
 	enum tdev_start_mode start;
 	int jumbo;
@@ -72,7 +73,11 @@ struct tdev {
 	struct ethercom sc_ec;
 	struct ifmedia sc_media;
 	struct tdev_cfg cfg;
+	struct callout sc_tick;
 };
+
+void tdev_tick(void *arg) {}
+void tdev_hook(void *arg) {}
 
 static struct tdev_cfg CFG;
 static struct tdev *LAST;   /* the last device attached */
@@ -147,6 +152,12 @@ int tdev_attach(struct device *parent, struct device *self, void *aux)
 	if (sc->cfg.fail) {
 		struct mbuf *m = m_gethdr(M_DONTWAIT, MT_DATA);   /* cleaned up before failing */
 		m_freem(m);
+		if (sc->cfg.fail == 2) {                           /* ... but not the callout */
+			callout_init(&sc->sc_tick);
+			callout_msec(&sc->sc_tick, 100, tdev_tick, sc);
+		} else if (sc->cfg.fail == 3) {                    /* ... nor the hook */
+			shutdownhook_establish(tdev_hook, sc);
+		}
 		return EIO;
 	}
 	ifp->if_softc = sc;
@@ -536,6 +547,27 @@ START_TEST(test_dev_attach_failure_leaves_nothing)
 	ck_assert_str_eq(logbuf, "- rc=5 single=0 opts=\"\"@0 tdev0 rc=0 single=0 opts=\"\"@0 ");
 	ck_assert_int_eq(mbufs(NULL).mbufs, 0);
 	ck_no_breach();
+}
+END_TEST
+
+static void scn_attach_fails_leaving(sim_world *w, void *arg)
+{
+	CFG.fail = (int)(intptr_t)arg;
+	attach("");
+	CFG.fail = 0;
+}
+
+/* _i = 0: a callout left armed in the freed device; 1: a shutdown hook on it */
+START_TEST(test_dev_attach_failure_leftovers_reported)
+{
+	net_setup();
+	spawn("scenario", scn_attach_fails_leaving, (void *)(intptr_t)(_i + 2));
+	ck_breach(run(), "attach-failed-leftovers",
+	          _i == 0 ? "the attach of tdev0 failed (Input/output error) but left behind: "
+	                    "callout 1 (tdev_tick) still pending"
+	                  : "but left behind: shutdown hook tdev_hook");
+	ck_assert_msg(strstr(model_breach_last(), "(in tdev_attach (attach)"), "%s",
+	              model_breach_last());
 }
 END_TEST
 
@@ -1111,6 +1143,7 @@ static Suite *net_suite(void)
 	tc = tcase_create("devices");
 	tcase_add_test(tc, test_dev_attach_naming);
 	tcase_add_test(tc, test_dev_attach_failure_leaves_nothing);
+	tcase_add_loop_test(tc, test_dev_attach_failure_leftovers_reported, 0, 2);
 	tcase_add_test(tc, test_dev_attach_outside_stack_eperm);
 	tcase_add_test(tc, test_destroy_without_detach_function);
 	suite_add_tcase(s, tc);
