@@ -324,8 +324,7 @@ static int dll_leftovers(struct net_dll *d)
 /*
  * io-pkt unloads d now: a pseudo-thread that yielded the stack context inside d's code (an
  * attach before it counted its device, a detach after it uncounted it) would resume in
- * unloaded code. Breach "use-of-unloaded-driver" naming it (the resume is checked too:
- * model_driver_resume_ok).
+ * unloaded code. Breach "use-of-unloaded-driver" naming it.
  */
 static void dll_check_sleepers(struct net_dll *d, const char *why)
 {
@@ -406,24 +405,6 @@ int model_driver_callable(const char *entry, const void *fn, const void *arg)
 		}
 	}
 	return 1;
-}
-
-int model_driver_resume_ok(const char *wmesg, sim_ns slept_at)
-{
-	const void *fn = model_call_fn();
-	struct net_dll *d = fn && model_net.w ? net_dll_of(fn) : NULL;
-	char when[32], since[32];
-	if (!d || d->state == NET_DLL_LOADED || d->unloaded_at < slept_at)
-		return 1;
-	sim_format_ns(d->unloaded_at, when, sizeof(when));
-	sim_format_ns(slept_at, since, sizeof(since));
-	model_breach("use-of-unloaded-driver",
-	             "io-pkt unloaded %s at t=%s while this driver function was yielding the stack "
-	             "context (ltsleep \"%s\" since t=%s): it resumes in unloaded code, a real "
-	             "io-pkt crashes here; a device must be counted before attach yields and "
-	             "uncounted after detach's last yield%s%s", d->file, when, wmesg ? wmesg : "",
-	             since, d->leftovers[0] ? "; left registered at unload: " : "", d->leftovers);
-	return 0;
 }
 
 int net_call_enter(const char *entry, const void *fn, const void *arg)

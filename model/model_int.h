@@ -135,16 +135,6 @@ int model_net_has_work(void);
 int model_driver_callable(const char *entry, const void *fn, const void *arg);
 
 /*
- * A pseudo-thread that slept (ltsleep, nic_delay, blockop: it yielded the stack context)
- * has the stack again and is about to return into the driver function it slept in. If
- * io-pkt unloaded that function's DLL meanwhile — another device's detach closed it while
- * this attach or detach was yielding — a real io-pkt crashes here: breach
- * "use-of-unloaded-driver", 0. Else 1. wmesg names the sleep, slept_at its start.
- * (net: dll.c)
- */
-int model_driver_resume_ok(const char *wmesg, sim_ns slept_at);
-
-/*
  * The NIC model, when the driver resets the chip: if the calling thread is inside an
  * if_init that has nothing to change (a running interface, asked for the same address,
  * MTU, flags, multicast list and station address as at its last if_init), 1 and a
@@ -171,15 +161,15 @@ void model_call_push(const char *entry, const void *fn);
 void model_call_pop(void);
 /* The innermost driver function running, "" if none ("sam_init (if_init)"). */
 const char *model_call_where(void);
-/* ... and its address (NULL if none), to ask which DLL it lies in. */
-const void *model_call_fn(void);
-/* The same for the thread whose id is tid (a sleeping pseudo-thread). */
+/* The same for the thread whose id is tid (a pseudo-thread that yielded the stack), and
+ * the address of that function (NULL if none), to ask which DLL it lies in. */
 const char *model_call_where_of(int tid);
 const void *model_call_fn_of(int tid);
 /*
- * Pseudo-threads sleeping (having yielded the stack context) inside a driver function
- * that lies in the ranges r: appends "sam_detach (detach) in thread ..., yielding the
- * stack (ltsleep "nic_delay") since t=..." to buf; returns how many. Any context. (core)
+ * Pseudo-threads other than the caller that are inside a driver function lying in the
+ * ranges r — they yielded the stack context there (asleep, or woken and waiting for the
+ * stack): appends "sam_detach (detach) in thread ..., yielding the stack context (ltsleep
+ * "nic_delay") since t=..." to buf; returns how many. Any context. (core)
  */
 int model_core_sleepers_in(const struct model_ranges *r, char *buf, size_t n);
 /*

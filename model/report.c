@@ -153,10 +153,6 @@ const char *model_call_where(void)
 	return model_call_where_of(slot());
 }
 
-const void *model_call_fn(void)
-{
-	return model_call_fn_of(slot());
-}
 
 void model_breach(const char *rule, const char *fmt, ...)
 {

@@ -64,22 +64,26 @@ int model_sleep(struct model_thread *self, const volatile void *ident, const cha
 	result = self->woken ? 0 : EWOULDBLOCK;
 	model_stack_resume_wait(self);
 	sim_emit(w, model_core.k.ltsleep_done, wmesg, (int64_t)result);
-	model_driver_resume_ok(wmesg, slept_at);
 	return result;
 }
 
 int model_core_sleepers_in(const struct model_ranges *r, char *buf, size_t n)
 {
+	struct model_thread *self = model_thread_self();
 	char since[32];
 	int count = 0;
-	for (struct model_thread *t = SL.head; t; t = t->next_sleeper) {
-		const void *fn = model_call_fn_of(t->id);
+	for (struct model_thread *t = model_core.threads_head; t; t = t->next_all) {
+		const void *fn;
+		if (t->kind != MT_PSEUDO || t == self)
+			continue;
+		fn = model_call_fn_of(t->id);
 		if (!fn || !model_in_ranges(fn, r))
 			continue;
 		sim_format_ns(t->sleep_since, since, sizeof(since));
-		model_core_append(buf, n, "%s in thread \"%s\", yielding the stack context "
-		                  "(ltsleep \"%s\") since t=%s", model_call_where_of(t->id),
-		                  model_thread_name(t), t->sleep_wmesg, since);
+		model_core_append(buf, n, "%s in thread \"%s\", %s the stack context (ltsleep "
+		                  "\"%s\") since t=%s", model_call_where_of(t->id), model_thread_name(t),
+		                  t->sleeping ? "yielding" : "waiting to resume after yielding",
+		                  t->sleep_wmesg, since);
 		count++;
 	}
 	return count;
