@@ -582,6 +582,11 @@ int model_mbuf_info(const char *driver, struct model_mbuf_info *out)
 	return 0;
 }
 
+uint64_t net_mbuf_seq(void)
+{
+	return P.seq;
+}
+
 int model_mbuf_set_limit(int mbufs, int clusters)
 {
 	if (mbufs < 0 || clusters < 0)

@@ -157,6 +157,12 @@ int model_mbuf_set_limit(int mbufs, int clusters);
 void model_mbuf_fail(int after, int count);
 void model_mbuf_fault_hit(void);
 
+/* Fault injection in io-pkt's own calls: let the next `after` calls of `call` succeed,
+ * then fail `count` of them (count < 0: every one from then on; 0: off), as the real call
+ * fails. call: "interrupt_entry_init" (EAGAIN) or "InterruptAttach" (InterruptAttach_r
+ * and InterruptAttachEvent_r, EAGAIN). 0, or -EINVAL for another call or after < 0. */
+int model_call_fail(const char *call, int after, int count);
+
 /* One mbuf in use, as model_mbuf_live reports it. */
 struct model_mbuf_live {
 	uint64_t seq;            /* allocation number */
@@ -173,10 +179,49 @@ struct model_mbuf_live {
 int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live *, void *),
                     void *arg);
 
+/* ------------------------------------------------------- driver heap memory */
+
+/* Driver code's malloc/calloc/realloc/free (include/stdlib.h redirects them): blocks in
+ * use now, of all code (driver NULL) or of one driver ("sam"). */
+struct model_mem_info {
+	int blocks;
+	size_t bytes;
+	uint64_t fails;          /* allocations failed by model_mem_fail, all drivers */
+	uint64_t seq;            /* allocation number reached (every block counts) */
+};
+int model_mem_info(const char *driver, struct model_mem_info *out);
+
+/* One block in use, as model_mem_live reports it. */
+struct model_mem_live {
+	uint64_t seq;            /* allocation number */
+	size_t size;
+	char owner[32];
+	char site[320];          /* "sam_attach+0x5c (devnp-sam.so) in sam_attach (attach), ..." */
+	sim_ns t;
+};
+/* Call fn for each block in use (all, or one driver's), oldest first; returns how many. */
+int model_mem_live(const char *driver, void (*fn)(const struct model_mem_live *, void *),
+                   void *arg);
+
+/* Fault injection: driver allocations (not io-pkt's) succeed `after` more times, then
+ * `count` fail (count < 0: every one); model_mem_fail(-1, 0) turns it off. */
+void model_mem_fail(int after, int count);
+
 /* What the driver left registered when io-pkt last unloaded its DLL ("device sam1;
  * callout sam_monitor; ..."), into buf; returns how many items (0: a clean unload or
  * never unloaded). */
 int model_driver_leftovers(const char *driver, char *buf, size_t n);
+
+/*
+ * Per-cycle leak check of one driver ("devnp-sam.so" or "sam"): its mbufs in use and what
+ * io-pkt keeps registered for it (pending callouts, interrupt entries, ISRs, running
+ * threads, shutdown hooks, in its DLLs or devices). The first call for a driver records
+ * the baseline (cycle is the caller's cycle number, 0 before the first); each later call
+ * compares: 0 while nothing grew, 1 with msg "cycle N: ... (growth began in cycle K): ..."
+ * naming the oldest mbuf allocated since the baseline and its allocating site, or what is
+ * registered now. A negative errno if there is no model (-ENXIO) or too many drivers.
+ */
+int model_leak_check(const char *driver, int cycle, char *msg, size_t n);
 
 /* ------------------------------------------------------- NIC hardware (simnic) */
 
@@ -241,6 +286,7 @@ struct model_nic_stats {
 	uint64_t rx_missed, rx_crc_errors, tx_dropped;
 	uint64_t irqs_raised, irqs_held_masked, spurious_irqs;
 	uint64_t dma_errors;     /* DMA to memory the driver no longer owns (reported) */
+	uint64_t resets;         /* chip resets the driver asked for (CTRL.RST writes) */
 	/* the peer's end-to-end view */
 	uint64_t peer_sent, peer_received, peer_corrupted, peer_duplicated, peer_reordered,
 		peer_lost;

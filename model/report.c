@@ -15,6 +15,7 @@
 
 struct call {
 	const char *entry;
+	const void *fnp;
 	char fn[96];
 	const char *where; /* "fn (entry)", interned on first use (model_call_where) */
 };
@@ -109,6 +110,7 @@ void model_call_push(const char *entry, const void *fn)
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
 		R.calls[s][d].where = NULL;
+		R.calls[s][d].fnp = fn;
 		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
 	}
 	R.depth[s] = d + 1;
@@ -121,15 +123,24 @@ void model_call_pop(void)
 		R.depth[s]--;
 }
 
-const char *model_call_where(void)
+static struct call *call_top(int s)
 {
-	int s = slot(), d = R.depth[s];
-	struct call *c;
+	int d = R.depth[s];
 	if (d == 0)
+		return NULL;
+	return &R.calls[s][(d > CALL_DEPTH ? CALL_DEPTH : d) - 1];
+}
+
+static int slot_of(int tid)
+{
+	return tid >= 0 && tid < CALL_THREADS ? tid : CALL_THREADS - 1;
+}
+
+const char *model_call_where_of(int tid)
+{
+	struct call *c = call_top(slot_of(tid));
+	if (!c)
 		return "";
-	if (d > CALL_DEPTH)
-		d = CALL_DEPTH;
-	c = &R.calls[s][d - 1];
 	if (!c->where) { /* every mbuf allocation asks: format once per call */
 		char buf[sizeof(c->fn) + 48];
 		size_t f = strnlen(c->fn, sizeof(c->fn)), e = strnlen(c->entry, 44);
@@ -141,6 +152,18 @@ const char *model_call_where(void)
 	}
 	return c->where;
 }
+
+const void *model_call_fn_of(int tid)
+{
+	const struct call *c = call_top(slot_of(tid));
+	return c ? c->fnp : NULL;
+}
+
+const char *model_call_where(void)
+{
+	return model_call_where_of(slot());
+}
+
 
 void model_breach(const char *rule, const char *fmt, ...)
 {

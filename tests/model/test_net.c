@@ -69,10 +69,12 @@ static struct model_if_info ifinfo(const char *name)
 enum tdev_start_mode { START_DRAIN, START_OACTIVE, START_KEEP_MUTEX };
 
 struct tdev_cfg {
-	int fail;                  /* attach fails with EIO */
+	int fail;                  /* attach fails with EIO (2: leaving a callout armed in the
+	                            * device, 3: a shutdown hook on it) */
 	int maxlen;                /* IFQ_SET_MAXLEN(if_snd) if > 0 */
 	enum tdev_start_mode start;
 	int jumbo;
+	int note_needless;         /* if_init notes model_net_init_needless */
 };
 
 struct tdev {
@@ -80,7 +82,11 @@ struct tdev {
 	struct ethercom sc_ec;
 	struct ifmedia sc_media;
 	struct tdev_cfg cfg;
+	struct callout sc_tick;
 };
+
+void tdev_tick(void *arg) {}
+void tdev_hook(void *arg) {}
 
 static struct tdev_cfg CFG;
 static struct tdev *LAST;   /* the last device attached */
@@ -91,6 +97,10 @@ CFATTACH_DECL(tdev, sizeof(struct tdev), NULL, tdev_attach, tdev_detach, NULL);
 
 int tdev_init(struct ifnet *ifp)
 {
+	struct tdev *sc = ifp->if_softc;
+	char why[240];
+	if (sc->cfg.note_needless)
+		note("needless=%d", model_net_init_needless(why, sizeof(why)));
 	ifp->if_flags |= IFF_RUNNING;
 	return EOK;
 }
@@ -151,6 +161,12 @@ int tdev_attach(struct device *parent, struct device *self, void *aux)
 	if (sc->cfg.fail) {
 		struct mbuf *m = m_gethdr(M_DONTWAIT, MT_DATA);   /* cleaned up before failing */
 		m_freem(m);
+		if (sc->cfg.fail == 2) {                           /* ... but not the callout */
+			callout_init(&sc->sc_tick);
+			callout_msec(&sc->sc_tick, 100, tdev_tick, sc);
+		} else if (sc->cfg.fail == 3) {                    /* ... nor the hook */
+			shutdownhook_establish(tdev_hook, sc);
+		}
 		return EIO;
 	}
 	ifp->if_softc = sc;
@@ -563,6 +579,27 @@ START_TEST(test_dev_attach_failure_leaves_nothing)
 	ck_assert_str_eq(logbuf, "- rc=5 single=0 opts=\"\"@0 tdev0 rc=0 single=0 opts=\"\"@0 ");
 	ck_assert_int_eq(mbufs(NULL).mbufs, 0);
 	ck_no_breach();
+}
+END_TEST
+
+static void scn_attach_fails_leaving(sim_world *w, void *arg)
+{
+	CFG.fail = (int)(intptr_t)arg;
+	attach("");
+	CFG.fail = 0;
+}
+
+/* _i = 0: a callout left armed in the freed device; 1: a shutdown hook on it */
+START_TEST(test_dev_attach_failure_leftovers_reported)
+{
+	net_setup();
+	spawn("scenario", scn_attach_fails_leaving, (void *)(intptr_t)(_i + 2));
+	ck_breach(run(), "attach-failed-leftovers",
+	          _i == 0 ? "the attach of tdev0 failed (Input/output error) but left behind: "
+	                    "callout 1 (tdev_tick) still pending"
+	                  : "but left behind: shutdown hook tdev_hook");
+	ck_assert_msg(strstr(model_breach_last(), "(in tdev_attach (attach)"), "%s",
+	              model_breach_last());
 }
 END_TEST
 
@@ -1226,6 +1263,37 @@ START_TEST(test_shutdown_hook_removed_twice)
 }
 END_TEST
 
+/* An if_init with nothing to change: a running interface asked for the address, MTU,
+ * flags, multicast list and station address of its last if_init (model/ifnet.c). */
+static void scn_needless(sim_world *w, void *arg)
+{
+	CFG.note_needless = 1;
+	attach("");
+	ifconfig("tdev0", "10.0.0.1/24");               /* first: not running */
+	ifconfig("tdev0", "10.0.0.1/24");               /* the same again */
+	ifconfig("tdev0", "mtu 1400");                  /* the MTU changed */
+	ifconfig("tdev0", "10.0.0.1/24");
+	ifconfig("tdev0", "10.0.0.2/24");               /* another address */
+	ifconfig("tdev0", "addmulti 01:00:5e:00:00:01");
+	ifconfig("tdev0", "10.0.0.2/24");               /* the multicast list changed */
+	ifconfig("tdev0", "down");
+	ifconfig("tdev0", "up");                        /* after a stop */
+	ifconfig("tdev0", "up");                        /* up and running: again */
+	CFG.note_needless = 0;
+}
+
+START_TEST(test_if_init_with_nothing_to_change)
+{
+	net_setup();
+	spawn("scenario", scn_needless, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	ck_assert_str_eq(logbuf,
+	    "tdev0 rc=0 single=0 opts=\"\"@0 needless=0@0 needless=1@0 needless=0@0 "
+	    "needless=1@0 needless=0@0 needless=0@0 needless=0@0 needless=1@0 ");
+	ck_no_breach();
+}
+END_TEST
+
 /* ============================================================ suite */
 
 static Suite *net_suite(void)
@@ -1247,6 +1315,7 @@ static Suite *net_suite(void)
 	tc = tcase_create("devices");
 	tcase_add_test(tc, test_dev_attach_naming);
 	tcase_add_test(tc, test_dev_attach_failure_leaves_nothing);
+	tcase_add_loop_test(tc, test_dev_attach_failure_leftovers_reported, 0, 2);
 	tcase_add_test(tc, test_dev_attach_outside_stack_eperm);
 	tcase_add_test(tc, test_destroy_without_detach_function);
 	suite_add_tcase(s, tc);
@@ -1262,6 +1331,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_if_start_keeping_tx_mutex);
 	tcase_add_test(tc, test_if_input_dropped_when_down);
 	tcase_add_test(tc, test_link_change_from_untracked_thread);
+	tcase_add_test(tc, test_if_init_with_nothing_to_change);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("loading");
