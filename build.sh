@@ -9,7 +9,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 BUILD=${PKTSIM_BUILD:-build}
-PACKAGES=(cmake make gcc pkg-config libsimgrid-dev liblua5.4-dev check lcov libxml2-utils)
+PACKAGES=(cmake make gcc pkg-config libsimgrid-dev liblua5.4-dev check lcov libxml2-utils jq)
+# Only `./build.sh test` needs these: the HTML report is checked in headless Chromium.
+TEST_PACKAGES=(chromium)
 
 usage() {
 	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
@@ -47,6 +49,7 @@ run)
 	exec "$BUILD/pktsim" run scenarios/*.lua --out "$BUILD/report"
 	;;
 test)
+	PACKAGES+=("${TEST_PACKAGES[@]}")
 	install_missing
 	build
 	exec ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)" --timeout 600

@@ -290,5 +290,9 @@ int harness_cmd_run(int argc, char **argv);
 int harness_cmd_replay(int argc, char **argv);
 void harness_run_usage(FILE *f);
 void harness_replay_usage(FILE *f);
+/* export.c: `pktsim export TRACE --format chrome` and `pktsim report TRACE`. */
+int harness_cmd_export(int argc, char **argv);
+int harness_cmd_report(int argc, char **argv);
+void harness_export_usage(FILE *f);
 
 #endif /* PKTSIM_HARNESS_H */

@@ -148,6 +148,11 @@ int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live 
  * never unloaded). */
 int model_driver_leftovers(const char *driver, char *buf, size_t n);
 
+/* How many times io-pkt called the driver function named fn (its symbol, as the trace's
+ * drv_call records name it) in this run; 0 if never. Any context. Each call into a
+ * driver is traced as drv_call (entry, function) and drv_return (entry, function). */
+uint64_t model_driver_calls(const char *fn);
+
 /* ------------------------------------------------------- NIC hardware (simnic) */
 
 /*
