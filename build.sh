@@ -5,6 +5,7 @@
 #   ./build.sh run    install what is missing, build, run every scenario (reports: build/report)
 #   ./build.sh test   install what is missing, build, run every test through ctest
 #   ./build.sh build  install what is missing and build only
+# PKTSIM_COVERAGE=1 builds the drivers with gcov counters (pktsim run --coverage).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -39,6 +40,13 @@ install_missing() {
 
 build() {
 	[ -f "$BUILD/CMakeCache.txt" ] || cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	# PKTSIM_COVERAGE=1: drivers built with gcov counters, for `pktsim run --coverage`
+	# (docs/ci.md); PKTSIM_COVERAGE=0 turns it off again. Unset: the build keeps its setting.
+	if [ -n "${PKTSIM_COVERAGE:-}" ]; then
+		local on=OFF
+		[ "$PKTSIM_COVERAGE" = 0 ] || on=ON
+		cmake -S . -B "$BUILD" -DPKTSIM_COVERAGE="$on" >/dev/null
+	fi
 	cmake --build "$BUILD" -j"$(nproc)"
 }
 

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "model.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,6 +130,8 @@ int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
 		int code;
 		close(fds[0]);
 		code = harness_scenario_main(o, fds[1]);
+		if (o->coverage)
+			model_drivers_unmap(); /* gcov writes the driver's counters at dlclose */
 		fflush(stdout);
 		fflush(stderr);
 		_exit(code); /* no atexit handlers: SimGrid's belong to this process only */

@@ -153,6 +153,11 @@ int model_driver_leftovers(const char *driver, char *buf, size_t n);
  * driver is traced as drv_call (entry, function) and drv_return (entry, function). */
 uint64_t model_driver_calls(const char *fn);
 
+/* After the run, when nothing will call driver code again: dlclose() every driver still
+ * mapped, which runs its destructors; a driver built with --coverage writes its gcov
+ * counters then (the scenario process ends with _exit, which runs none). */
+void model_drivers_unmap(void);
+
 /* ------------------------------------------------------- NIC hardware (simnic) */
 
 /*

@@ -56,6 +56,19 @@ int report_coverage_begin(const char *objdir, char *err, size_t errlen)
 	return tool_run(argv, NULL, err, errlen);
 }
 
+/* 1 if the tracefile at path names at least one source file (an "SF:" record). */
+static int has_records(const char *path)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen(path, "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "SF:", 3);
+	if (f)
+		fclose(f);
+	return found;
+}
+
 int report_coverage_end(const char *objdir, const char *dir, char *err, size_t errlen)
 {
 	char cdir[4096], info[4200], html[4200], log[4200];
@@ -72,6 +85,10 @@ int report_coverage_end(const char *objdir, const char *dir, char *err, size_t e
 	                "--output-file", info, NULL };
 	char *gen[] = { "genhtml", "--quiet", info, "--output-directory", html, NULL };
 	int rc = tool_run(cap, log, err, errlen);
+	if (!rc && !has_records(info)) {
+		snprintf(err, errlen, "lcov found no counters");
+		rc = -ENODATA;
+	}
 	if (rc) {
 		size_t l = strlen(err);
 		snprintf(err + l, errlen - l, " (no counters under %s? the driver must be built with "

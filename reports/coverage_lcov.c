@@ -1,6 +1,6 @@
 /*
  * reports/coverage_lcov.c — reading an lcov tracefile (the format geninfo(1) describes:
- * SF, FN, FNDA, FNF, FNH, LF, LH, end_of_record) into per-file line and function
+ * SF, FN, FNDA, DA, end_of_record) into per-file line and function
  * coverage, and printing it.
  */
 #define _GNU_SOURCE
@@ -43,16 +43,19 @@ static int line_apply(struct report_coverage *cov, char *line)
 	if (!f || !v)
 		return 0;
 	v++;
-	if (!strncmp(line, "LF:", 3))
-		f->lines = (unsigned)strtoul(v, NULL, 10);
-	else if (!strncmp(line, "LH:", 3))
-		f->lines_hit = (unsigned)strtoul(v, NULL, 10);
-	else if (!strncmp(line, "FNF:", 4))
-		f->fns = (unsigned)strtoul(v, NULL, 10);
-	else if (!strncmp(line, "FNH:", 4))
-		f->fns_hit = (unsigned)strtoul(v, NULL, 10);
-	else if (!strncmp(line, "FNDA:", 5) && strtoul(v, NULL, 10) == 0 && strchr(v, ','))
-		return missed_add(cov, f->path, strchr(v, ',') + 1);
+	/* counted from the DA/FN/FNDA records themselves: lcov 1.x does not always write the
+	 * LF/LH/FNF/FNH summaries */
+	if (!strncmp(line, "DA:", 3) && strchr(v, ',')) {
+		f->lines++;
+		f->lines_hit += strtoul(strchr(v, ',') + 1, NULL, 10) > 0;
+	} else if (!strncmp(line, "FN:", 3)) {
+		f->fns++;
+	} else if (!strncmp(line, "FNDA:", 5) && strchr(v, ',')) {
+		if (strtoul(v, NULL, 10) > 0)
+			f->fns_hit++;
+		else
+			return missed_add(cov, f->path, strchr(v, ',') + 1);
+	}
 	return 0;
 }
 
