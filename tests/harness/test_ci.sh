@@ -158,6 +158,21 @@ covrun "$FIX/covered.lua"
 run "$PKTSIM" report "$(trace_in "$T/co" covered 3)" -o "$T/co/r.html"
 want_out ", coverage\)" "the report finds the coverage of its report folder"
 grep -q '"coverage":{"files":\[\[' "$T/co/r.html" || fail "the page holds no coverage"
+# the build option: PKTSIM_COVERAGE=ON instruments the in-tree drivers (own build folder,
+# only the driver built); the default build's drivers have no counters
+if nm "$BUILD/drivers/devnp-sam.so" | grep -q __gcov_; then
+	fail "the default build's driver is instrumented"
+fi
+if cmake -S "$SRC" -B "$T/covbuild" -DPKTSIM_COVERAGE=ON >"$T/covbuild.log" 2>&1 &&
+	cmake --build "$T/covbuild" --target devnp-sam >>"$T/covbuild.log" 2>&1; then
+	run "$PKTSIM" run "$SRC/scenarios/lifecycle.lua" --driver "$T/covbuild/drivers/devnp-sam.so" \
+		--coverage-dir "$T/covbuild/drivers" --out "$T/co3"
+	want_rc 0 "lifecycle against the PKTSIM_COVERAGE build's sam"
+	want_out "^  .*drivers/sam/sam\.c +lines +[0-9.]+%" "coverage of the in-tree sam.c"
+	[ -s "$T/co3/coverage/html/index.html" ] || fail "no genhtml report for the option build"
+else
+	out=$(cat "$T/covbuild.log"); rc=1; fail "configuring/building with -DPKTSIM_COVERAGE=ON"
+fi
 mkdir -p "$T/nocov"
 run "$PKTSIM" run "$FIX/covered.lua" --coverage-dir "$T/nocov" --out "$T/co2"
 want_rc 2 "coverage of a driver without counters"

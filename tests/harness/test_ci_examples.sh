@@ -2,7 +2,8 @@
 # tests/harness/test_ci_examples.sh — the CI examples of docs/ci.md work: the shard
 # script splits the scenarios over jobs without losing or repeating one, each shard's
 # JUnit validates against tests/harness/junit.xsd, a failing shard exits 1 and leaves an
-# HTML page next to the failing trace; the workflow files are valid YAML (when python3
+# HTML page next to the failing trace; ctest's family/ and driver/ labels select their
+# scenarios; the workflow files are valid YAML (when python3
 # with yaml is there) and call the shard script.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" ci-examples
@@ -30,6 +31,13 @@ names=$(xmllint --xpath '//testcase/@name' "$T"/report/junit-0.xml "$T"/report/j
 [ -z "$names" ] || fail "a scenario ran in two shards: $names"
 run env PKTSIM="$PKTSIM" PKTSIM_OUT="$T/report" bash "$EX/ci-shard.sh" 7 8
 want_rc 0 "an empty shard"
+
+# ctest labels select scenario groups (docs/ci.md); -N lists without running
+labels() { ctest --test-dir "$BUILD" -N -L "$1" 2>/dev/null | grep -o 'scenario/[^ ]*' || true; }
+grep -q '^scenario/attach_traffic' <<<"$(labels family/attach)" || fail "label family/attach"
+grep -q '^scenario/simnic_' <<<"$(labels family/simnic)" || fail "label family/simnic"
+[ -z "$(labels family/attach | grep -v '^scenario/attach_')" ] || fail "family/attach selects others"
+grep -q '^scenario/lifecycle/sam$' <<<"$(labels driver/sam)" || fail "label driver/sam"
 
 for f in github-actions.yml gitlab-ci.yml; do
 	grep -q 'docs/examples/ci-shard.sh' "$EX/$f" || fail "$f does not run the shard script"
