@@ -3,7 +3,8 @@
  * Format" with metadata, which chrome://tracing and ui.perfetto.dev open).
  *
  * Processes are simulated CPUs (pid = CPU + 1, named "CPU n"); each simulated thread is
- * a track of its CPU's process. Process 0 ("io-pkt") holds the kernel context (tid 0,
+ * a track of its CPU's process, and the CPU has a track of its own (tid 0) with the
+ * modelled computation (sim_spend) of each thread on it. Process 0 ("io-pkt") holds the kernel context (tid 0,
  * timer callbacks, the NIC, ISRs) and the stack context (a track of its own, one span per
  * hold, named by the first driver function its holder called). Times are microseconds
  * of virtual time.
@@ -21,6 +22,9 @@ static void pid_tid(const struct report_track *t, int *pid, int *tid)
 	if (t->kind == RT_STACK) {
 		*pid = 0;
 		*tid = STACK_TID;
+	} else if (t->kind == RT_CPU) {
+		*pid = t->cpu + 1;
+		*tid = 0;  /* the CPU's own track, first in its process */
 	} else if (t->kind == RT_KERNEL || t->cpu < 0) {
 		*pid = 0;
 		*tid = t->id;

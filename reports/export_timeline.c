@@ -20,6 +20,7 @@ enum rule_do {
 	D_END,        /* close the innermost open span of the same category */
 	D_PAIR_BEGIN, /* remember when the object named by key arg began */
 	D_PAIR_END,   /* a span from its D_PAIR_BEGIN to now, on the record's thread */
+	D_CPU_SPAN,   /* a span on the record's CPU: start arg, duration arg (value) */
 	D_INSTANT,
 	D_FAILURE,    /* an instant that also explains why the run failed */
 	D_COUNT_ADD,  /* counter name += value */
@@ -72,6 +73,7 @@ static const struct rule rules[] = {
 	{ "stack_release", D_END, "stack", ON_STACK, -1, -1, -1, NULL, 0 },
 	{ "drv_call", D_BEGIN, "driver", ON_SELF, 1, 0, -1, NULL, 0 },
 	{ "drv_return", D_END, "driver", ON_SELF, -1, -1, -1, NULL, 0 },
+	{ "spend", D_CPU_SPAN, "cpu", ON_SELF, -1, -1, 1, NULL, 0 },
 	{ "request_start", D_PAIR_BEGIN, "request", ON_SELF, 1, -1, 0, NULL, 0 },
 	{ "request_done", D_PAIR_END, "request", ON_SELF, 1, -1, 0, NULL, 0 },
 	{ "irq_raise", D_INSTANT, "irq", ON_SELF, -1, -1, -1, NULL, 0 },
@@ -151,12 +153,15 @@ static int track_of(struct builder *b, int id, int cpu)
 	memset(&nt[tl->ntracks], 0, sizeof(*nt));
 	memset(&no[tl->ntracks], 0, sizeof(*no));
 	nt[tl->ntracks].id = id;
-	nt[tl->ntracks].cpu = id > 0 && cpu != SIM_CPU_NONE ? cpu : -1;
-	nt[tl->ntracks].kind = id == REPORT_TRACK_STACK ? RT_STACK : id == 0 ? RT_KERNEL : RT_THREAD;
+	nt[tl->ntracks].cpu = (id > 0 || id <= REPORT_TRACK_CPU(0)) && cpu != SIM_CPU_NONE ? cpu : -1;
+	nt[tl->ntracks].kind = id == REPORT_TRACK_STACK ? RT_STACK : id == 0 ? RT_KERNEL
+	                       : id < 0 ? RT_CPU : RT_THREAD;
 	snprintf(nt[tl->ntracks].name, sizeof(nt->name), "%s",
 	         id == REPORT_TRACK_STACK ? "stack context" : id == 0 ? "kernel" : "thread");
 	if (id > 0)
 		snprintf(nt[tl->ntracks].name, sizeof(nt->name), "thread %d", id % 100000000);
+	if (id <= REPORT_TRACK_CPU(0))
+		snprintf(nt[tl->ntracks].name, sizeof(nt->name), "CPU %d", cpu % 100000);
 	return (int)tl->ntracks++;
 }
 
@@ -397,6 +402,21 @@ static int apply(struct builder *b, const struct rule *r, const struct sim_recor
 		rc = span_open(b, tr, r, x, b->pairs[k].t, kind_name);
 		if (!rc)
 			span_close(b, tr, r->cat, x->t);
+		return rc;
+	}
+	case D_CPU_SPAN: {
+		int rc, th = track_of(b, (int)x->thread, x->cpu);
+		if (x->cpu == SIM_CPU_NONE || x->nargs < 2)
+			return 0;
+		tr = track_of(b, REPORT_TRACK_CPU(x->cpu), x->cpu);
+		if (tr < 0 || th < 0)
+			return -ENOMEM;
+		rc = span_open(b, tr, r, x, x->args[0].i, kind_name);
+		if (!rc && b->open[tr].nopen) {
+			struct report_span *s = &b->tl->spans[b->open[tr].open[--b->open[tr].nopen]];
+			s->t1 = x->args[0].i + x->args[1].i;
+			snprintf(s->name, sizeof(s->name), "%s", b->tl->tracks[th].name);
+		}
 		return rc;
 	}
 	case D_FAILURE:

@@ -40,7 +40,7 @@ static void meta_write(const struct report_timeline *tl, FILE *f)
 
 static void tracks_write(const struct report_timeline *tl, FILE *f)
 {
-	static const char *kinds[] = { "kernel", "thread", "stack" };
+	static const char *kinds[] = { "kernel", "thread", "stack", "cpu" };
 	fputs("\"tracks\":[", f);
 	for (size_t i = 0; i < tl->ntracks; i++) {
 		char name[96];

@@ -19,12 +19,13 @@
 /* ------------------------------------------------ timeline (export_timeline.c) */
 
 /*
- * A trace seen as a picture: tracks (one per simulated thread, the kernel context, the
- * stack context), spans on them (driver calls, stack-context holds, requests), instants
+ * A trace seen as a picture: tracks (one per simulated thread and CPU, the kernel context,
+ * the stack context), spans on them (driver calls, stack-context holds, requests, CPU
+ * time spent by a thread), instants
  * (interrupts, callout fires, link changes, drops, failures) and counters (live mbufs,
  * queue lengths). Which record kind becomes what is one table in export_timeline.c.
  */
-enum report_track_kind { RT_KERNEL, RT_THREAD, RT_STACK };
+enum report_track_kind { RT_KERNEL, RT_THREAD, RT_STACK, RT_CPU };
 
 struct report_track {
 	int id;                 /* simulated thread id; REPORT_TRACK_STACK for the stack */
@@ -34,6 +35,7 @@ struct report_track {
 };
 
 #define REPORT_TRACK_STACK (-1)
+#define REPORT_TRACK_CPU(c) (-100 - (c)) /* a CPU's track: modelled computation on it */
 
 struct report_span {
 	int track;              /* index into tracks */

@@ -30,6 +30,8 @@ q() { jq -r "$1" at.json; }
 	fail "export: the thread io-pkt main has no named track"
 [ "$(q '[.traceEvents[] | select(.ph=="M" and .name=="process_name" and .args.name=="CPU 1")] | length')" -eq 1 ] ||
 	fail "export: no process for CPU 1"
+[ "$(q '[.traceEvents[] | select(.ph=="M" and .name=="thread_name" and .pid==1 and .tid==0 and .args.name=="CPU 0")] | length')" -eq 1 ] ||
+	fail "export: CPU 0 has no track of its own"
 [ "$(q '[.traceEvents[] | select(.ph=="X" and .dur < 0)] | length')" -eq 0 ] ||
 	fail "export: a span ends before it begins"
 [ "$(q '.otherData.verdict')" = PASS ] || fail "export: verdict of a passing run"
