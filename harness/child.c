@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 #include "model.h"
+#include "reports.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +105,27 @@ static int child_fail(struct harness_outcome *out, const char *what, int e)
 	return -e;
 }
 
+/* A crashed scenario: name the driver code that was running, from its trace's last
+ * records (the driver calls still open), so that a crash names its cause too. */
+static void crash_where(struct harness_outcome *out)
+{
+	struct report_timeline *tl = malloc(sizeof(*tl));
+	char err[256], msg[800], t[32];
+	if (!tl || report_timeline_read(out->trace, tl, err, sizeof(err))) {
+		free(tl);
+		return;
+	}
+	if (tl->running[0])
+		snprintf(msg, sizeof(msg), "crashed at t=%s, the trace's last record, while running "
+		         "the driver's %s", sim_format_ns(tl->t_end, t, sizeof(t)), tl->running);
+	else
+		snprintf(msg, sizeof(msg), "crashed at t=%s, the trace's last record, outside the "
+		         "driver", sim_format_ns(tl->t_end, t, sizeof(t)));
+	harness_outcome_msg(out, msg);
+	report_timeline_free(tl);
+	free(tl);
+}
+
 /* Fork, run o's scenario in the child, collect its report and exit status into out.
  * Returns 0, or a negative errno if no child ran (out then says so as an internal error). */
 int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
@@ -147,5 +169,7 @@ int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
 		harness_report_parse(report, len, out);
 	free(report);
 	classify(wstatus, out);
+	if (out->status == HS_CRASH && out->trace[0])
+		crash_where(out);
 	return 0;
 }

@@ -82,6 +82,9 @@ struct report_timeline {
 	struct report_counter *counters;
 	size_t ncounters;
 	size_t dropped;         /* spans/instants/points not kept (over REPORT_MAX_ITEMS) */
+	char running[512];      /* driver calls still open at the end of the trace, the
+	                         * innermost of each thread: "crash_entry (attach) on thread
+	                         * \"pseudo:mount ...\"; ...": what ran when a run died */
 };
 
 #define REPORT_MAX_ITEMS 400000 /* per category: a page stays loadable */

@@ -111,15 +111,22 @@ EOF2
 (cd "$T/crash" && PKG_CONFIG_PATH="$BUILD" cc -shared -fPIC \
 	$(PKG_CONFIG_PATH="$BUILD" pkg-config --cflags pktsim-driver) -o devnp-crash.so crash.c) ||
 	fail "building the crashing driver"
-run "$PKTSIM" run "$FIX/covered.lua" --driver "$T/crash/devnp-crash.so" --out "$T/k"
+run "$PKTSIM" run "$FIX/covered.lua" --driver "$T/crash/devnp-crash.so" --out "$T/k" \
+	--junit "$T/k/junit.xml"
 want_rc 4 "a driver that crashes"
+xmllint --noout --schema "$XSD" "$T/k/junit.xml" 2>/dev/null || fail "junit of a crash does not validate"
+[ "$(xmllint --xpath 'string(//testcase/error/@type)' "$T/k/junit.xml")" = crash ] ||
+	fail "junit: a crash is an <error type=\"crash\">"
 want_out "^CRASH .*covered.lua  signal=SIGSEGV" "CRASH names the signal"
 want_out "the trace holds every record written before the crash" "the trace is kept"
+want_out "^    crashed at t=0ns, the trace's last record, while running the driver's crash_entry \(drvr_init\) on thread " \
+	"the crash names the driver function that was running"
 want_out "^    replay: pktsim replay " "CRASH gives the replay command"
 ktrace=$(trace_in "$T/k" covered 3)
 run "$PKTSIM" replay "$ktrace"
 want_rc 0 "replay of the crashed run"
 want_out "^CRASH " "the replay crashes the same way"
+want_out "while running the driver's crash_entry" "the replay names the same driver function"
 want_out "^identical: [0-9]+ events" "replay compares what the crashed run wrote"
 want_out "no footer .*got as far as [0-9]+ events" "replay says how far the crashed run got"
 run "$PKTSIM" report "$ktrace" -o "$T/k/crash.html"
