@@ -2,7 +2,8 @@
 # pktsim set-up, build and run, for a fresh Debian machine. Idempotent: a second run
 # installs nothing that is installed and rebuilds nothing that is up to date.
 #
-#   ./build.sh run    install what is missing, build, run every scenario (reports: build/report)
+#   ./build.sh run    install what is missing, build, run every scenario (reports: build/report,
+#                     JUnit: build/report/junit.xml)
 #   ./build.sh test   install what is missing, build, run every test through ctest
 #   ./build.sh build  install what is missing and build only
 # PKTSIM_COVERAGE=1 builds the drivers with gcov counters (pktsim run --coverage).
@@ -15,7 +16,7 @@ PACKAGES=(cmake make gcc pkg-config libsimgrid-dev liblua5.4-dev check lcov libx
 TEST_PACKAGES=(chromium)
 
 usage() {
-	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -54,7 +55,7 @@ case "${1:-}" in
 run)
 	install_missing
 	build
-	exec "$BUILD/pktsim" run scenarios/*.lua --out "$BUILD/report"
+	exec "$BUILD/pktsim" run scenarios/*.lua --out "$BUILD/report" --junit "$BUILD/report/junit.xml"
 	;;
 test)
 	PACKAGES+=("${TEST_PACKAGES[@]}")
