@@ -30,7 +30,8 @@ static const char *const kinds[NKINDS][2] = {
 
 /* Thread 1 "worker" on CPU 0 takes the stack at 100, calls drv_start (if_start) which
  * calls drv_inner at 150-180, returns at 200, releases at 250; an interrupt at 300; two
- * mbufs allocated and one freed; the queue of en0 at 3; a failed expectation at 400; then
+ * mbufs allocated and one freed; the queue of en0 at 3, then a drop from it; a failed
+ * expectation at 400; then
  * (unless closed) drv_hang is entered at 500 and the trace ends there. */
 static void trace_write(const char *path, int close_it)
 {
@@ -58,6 +59,7 @@ static void trace_write(const char *path, int close_it)
 	emit(t, 320, 1, 0, K_ALLOC, "iiss", (int64_t)2, (int64_t)0, "drv", "here");
 	emit(t, 330, 1, 0, K_FREE, "iss", (int64_t)1, "drv", "there");
 	emit(t, 340, 1, 0, K_IFQ, "ssii", "enqueue", "en0", (int64_t)1, (int64_t)3);
+	emit(t, 345, 1, 0, K_IFQ, "ssii", "drop", "en0", (int64_t)1, (int64_t)3);
 	emit(t, 350, 1, 0, K_OTHER, "i", (int64_t)42);
 	emit(t, 400, 1, 0, K_FAIL, "s", "s.lua:3: t=400ns: expectation failed: x");
 	if (close_it) {
@@ -96,7 +98,7 @@ START_TEST(test_timeline_rules)
 	trace_write(path, 1);
 	ck_assert_int_eq(report_timeline_read(path, &tl, err, sizeof(err)), 0);
 	ck_assert_int_eq(tl.complete, 1);
-	ck_assert_uint_eq(tl.events, 15);
+	ck_assert_uint_eq(tl.events, 16);
 	/* the hold is named by the first driver function its holder called */
 	s = span_named(&tl, "drv_start");
 	ck_assert_ptr_nonnull(s);
@@ -121,11 +123,13 @@ START_TEST(test_timeline_rules)
 	ck_assert_str_eq(s->cat, "cpu");
 	ck_assert_int_eq(tl.tracks[s->track].kind, RT_CPU);
 	ck_assert_int_eq(s->t1 - s->t0, 15);
-	/* instants: the interrupt (kernel track) and the failure */
-	ck_assert_uint_eq(tl.ninstants, 2);
+	/* instants: the interrupt (kernel track), the drop, the failure */
+	ck_assert_uint_eq(tl.ninstants, 3);
 	ck_assert_str_eq(tl.instants[0].cat, "irq");
 	ck_assert_int_eq(tl.tracks[tl.instants[0].track].kind, RT_KERNEL);
-	ck_assert_str_eq(tl.instants[1].cat, "failure");
+	ck_assert_str_eq(tl.instants[1].cat, "drop");
+	ck_assert_str_eq(tl.instants[1].detail, "drop en0 1 3");
+	ck_assert_str_eq(tl.instants[2].cat, "failure");
 	/* counters */
 	c = counter_named(&tl, "mbufs live");
 	ck_assert_ptr_nonnull(c);
