@@ -70,6 +70,28 @@ static int l_expect_eq(lua_State *L)
 	return expect_failed(L, lua_pushfstring(L, "%s (got %s, expected %s)", what, got, want));
 }
 
+/* Push and return the driver functions called so far, "a, b, c" (at most 12, then
+ * "..."), or "none". */
+static const char *called_list(lua_State *L)
+{
+	luaL_Buffer b;
+	const char *fn;
+	int i;
+	luaL_buffinit(L, &b);
+	for (i = 0; (fn = model_driver_called(i, NULL)) != NULL; i++) {
+		if (i == 12) {
+			luaL_addstring(&b, ", ...");
+			break;
+		}
+		luaL_addstring(&b, i ? ", " : "");
+		luaL_addstring(&b, fn);
+	}
+	if (i == 0)
+		luaL_addstring(&b, "none");
+	luaL_pushresult(&b);
+	return lua_tostring(L, -1);
+}
+
 /*
  * expect_covered{"sam_init", "sam_start", ...}: every named driver function has been
  * called by io-pkt so far in this run (the model counts each call into the driver by
@@ -80,6 +102,7 @@ static int l_expect_eq(lua_State *L)
 static int l_expect_covered(lua_State *L)
 {
 	luaL_Buffer b;
+	const char *never;
 	int missing = 0;
 	lua_Integer n;
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -103,8 +126,9 @@ static int l_expect_covered(lua_State *L)
 	luaL_pushresult(&b);
 	if (!missing)
 		return 0;
-	return expect_failed(L, lua_pushfstring(L, "driver function%s never called: %s",
-	                                        missing > 1 ? "s" : "", lua_tostring(L, -1)));
+	never = lua_tostring(L, -1); /* stays on the stack below the list */
+	return expect_failed(L, lua_pushfstring(L, "driver function%s never called: %s (called: %s)",
+	                                        missing > 1 ? "s" : "", never, called_list(L)));
 }
 
 static int l_log(lua_State *L)

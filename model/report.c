@@ -166,6 +166,15 @@ void model_call_pop(void)
 	}
 }
 
+const char *model_driver_called(int i, uint64_t *calls)
+{
+	if (i < 0 || i >= R.ncalled)
+		return NULL;
+	if (calls)
+		*calls = R.ncalls[i];
+	return R.called[i];
+}
+
 uint64_t model_driver_calls(const char *fn)
 {
 	for (int i = 0; i < R.ncalled; i++)
