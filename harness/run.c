@@ -200,6 +200,8 @@ struct run_result {
 	char *details;        /* the verdict as printed, with trace and replay; malloc'd */
 };
 
+/* Fill r's CI fields from r->out: classname, first message line, the printed verdict
+ * (details stays NULL if memory ran out; case_of then gives ""). */
 static void result_fill(const struct run_args *a, const char *file, struct run_result *r)
 {
 	size_t len = 0;
@@ -216,6 +218,7 @@ static void result_fill(const struct run_args *a, const char *file, struct run_r
 	}
 }
 
+/* The JUnit/TAP view of a result; its strings point into r. */
 static struct report_case case_of(const char *file, const struct run_result *r)
 {
 	static const enum report_result of[] = {
