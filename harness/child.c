@@ -109,21 +109,17 @@ static int child_fail(struct harness_outcome *out, const char *what, int e)
  * records (the driver calls still open), so that a crash names its cause too. */
 static void crash_where(struct harness_outcome *out)
 {
-	struct report_timeline *tl = malloc(sizeof(*tl));
-	char err[256], msg[800], t[32];
-	if (!tl || report_timeline_read(out->trace, tl, err, sizeof(err))) {
-		free(tl);
+	char running[512], err[256], msg[800], t[32];
+	sim_ns t_end;
+	if (report_trace_running(out->trace, running, sizeof(running), &t_end, err, sizeof(err)))
 		return;
-	}
-	if (tl->running[0])
+	if (running[0])
 		snprintf(msg, sizeof(msg), "crashed at t=%s, the trace's last record, while running "
-		         "the driver's %s", sim_format_ns(tl->t_end, t, sizeof(t)), tl->running);
+		         "the driver's %s", sim_format_ns(t_end, t, sizeof(t)), running);
 	else
 		snprintf(msg, sizeof(msg), "crashed at t=%s, the trace's last record, outside the "
-		         "driver", sim_format_ns(tl->t_end, t, sizeof(t)));
+		         "driver", sim_format_ns(t_end, t, sizeof(t)));
 	harness_outcome_msg(out, msg);
-	report_timeline_free(tl);
-	free(tl);
 }
 
 /* Fork, run o's scenario in the child, collect its report and exit status into out.

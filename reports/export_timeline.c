@@ -456,29 +456,6 @@ static void rules_bind(struct builder *b, const sim_trace_reader *r, int kind)
 			b->by_kind[kind][n++] = &rules[i];
 }
 
-/* tl->running: the innermost driver call still open on each track. */
-static void running_find(struct builder *b)
-{
-	struct report_timeline *tl = b->tl;
-	size_t len = 0;
-	for (size_t i = 0; i < tl->ntracks; i++) {
-		for (int k = b->open[i].nopen - 1; k >= 0; k--) {
-			const struct report_span *s = &tl->spans[b->open[i].open[k]];
-			if (strcmp(s->cat, "driver"))
-				continue;
-			len += (size_t)snprintf(tl->running + len, len < sizeof(tl->running) ?
-			                        sizeof(tl->running) - len : 0, "%s%s (%s) on %s%s%s",
-			                        len ? "; " : "", s->name, s->detail,
-			                        tl->tracks[i].kind == RT_KERNEL ? "" : "thread \"",
-			                        tl->tracks[i].name,
-			                        tl->tracks[i].kind == RT_KERNEL ? " context" : "\"");
-			break;
-		}
-		if (len >= sizeof(tl->running))
-			break;
-	}
-}
-
 int report_timeline_read(const char *path, struct report_timeline *tl, char *err, size_t errlen)
 {
 	struct builder *b = calloc(1, sizeof(*b));
@@ -529,7 +506,6 @@ int report_timeline_read(const char *path, struct report_timeline *tl, char *err
 	}
 	if (rc < 0 && rc != -ENODATA)
 		snprintf(tl->stop_error, sizeof(tl->stop_error), "%s", err);
-	running_find(b);
 	for (size_t i = 0; i < tl->nspans; i++)
 		if (tl->spans[i].t1 < 0)
 			tl->spans[i].t1 = tl->t_end; /* still open when the trace ends */

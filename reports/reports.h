@@ -82,9 +82,6 @@ struct report_timeline {
 	struct report_counter *counters;
 	size_t ncounters;
 	size_t dropped;         /* spans/instants/points not kept (over REPORT_MAX_ITEMS) */
-	char running[512];      /* driver calls still open at the end of the trace, the
-	                         * innermost of each thread: "crash_entry (attach) on thread
-	                         * \"pseudo:mount ...\"; ...": what ran when a run died */
 };
 
 #define REPORT_MAX_ITEMS 400000 /* per category: a page stays loadable */
@@ -97,6 +94,15 @@ struct report_timeline {
 int report_timeline_read(const char *path, struct report_timeline *tl, char *err,
                          size_t errlen);
 void report_timeline_free(struct report_timeline *tl);
+
+/*
+ * The driver calls still open where the trace at path ends — the innermost of each
+ * thread, "crash_entry (drvr_init) on thread \"pseudo:mount ...\"; ..." — into buf ("" if
+ * none), and the time of its last record into *t_end. One pass keeping only call stacks
+ * (export_running.c). 0, or a negative errno with the reason in err.
+ */
+int report_trace_running(const char *path, char *buf, size_t n, sim_ns *t_end, char *err,
+                         size_t errlen);
 
 /* "PASS", "FAIL" or "INCOMPLETE" (no footer), as the trace tells it. */
 const char *report_timeline_verdict(const struct report_timeline *tl);
