@@ -2,7 +2,8 @@
 # tests/harness/test_report_browser.sh — the HTML page of `pktsim report` in headless
 # Chromium: it loads from a file with no network, its script runs to the end without an
 # error (the page then has an element id="pktsim-ready" and a title naming the verdict;
-# a script error would add id="pktsim-error"), and a screenshot of it is produced.
+# a script error would add id="pktsim-error"), its timeline zooms, pans and resets, and a
+# screenshot of it is produced.
 # Skipped (exit 77) when Chromium is not installed; `./build.sh test` installs it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" report-browser
@@ -42,6 +43,11 @@ set +e
 set -e
 "$PKTSIM" report ef.trace >/dev/null
 check_page ef.html FAIL
+
+# the timeline follows the wheel (zoom), a drag (pan) and a double-click (reset)
+dom=$(chrome --dump-dom "file://$T/at.html#selftest") || true
+grep -q 'id="pktsim-selftest">zoom=true pan=true reset=true<' <<<"$dom" ||
+	fail "the timeline does not zoom, pan and reset: $(grep -o 'id="pktsim-selftest">[^<]*' <<<"$dom")"
 
 # a page whose script breaks is caught: the check is not blind
 sed 's#const D = JSON.parse#const D = undefinedThing.x || JSON.parse#' at.html >broken.html
