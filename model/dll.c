@@ -289,6 +289,7 @@ static void dll_dlclose_bop(void *arg)
 {
 	struct net_dll *d = arg;
 	dlclose(d->handle);
+	d->dlclosed = 1;
 	model_dladdr_flush();
 }
 
@@ -421,6 +422,13 @@ void net_call_exit(void)
 }
 
 /* ------------------------------------------------------------ public (model.h) */
+
+void model_drivers_unmap(void)
+{
+	for (struct net_dll *d = model_net.dlls; d; d = d->next)
+		if (!d->dlclosed)
+			dll_dlclose_bop(d);
+}
 
 int model_driver_loaded(const char *driver)
 {

@@ -223,6 +223,19 @@ int model_driver_leftovers(const char *driver, char *buf, size_t n);
  */
 int model_leak_check(const char *driver, int cycle, char *msg, size_t n);
 
+/* How many times io-pkt called the driver function named fn (its symbol, as the trace's
+ * drv_call records name it) in this run; 0 if never. Any context. Each call into a
+ * driver is traced as drv_call (entry, function) and drv_return (entry, function). */
+uint64_t model_driver_calls(const char *fn);
+/* The i-th (0, 1, ...) distinct driver function io-pkt called in this run, in first-call
+ * order, and how many times (*calls, if not NULL); NULL past the last. */
+const char *model_driver_called(int i, uint64_t *calls);
+
+/* After the run, when nothing will call driver code again: dlclose() every driver still
+ * mapped, which runs its destructors; a driver built with --coverage writes its gcov
+ * counters then (the scenario process ends with _exit, which runs none). */
+void model_drivers_unmap(void);
+
 /* ------------------------------------------------------- NIC hardware (simnic) */
 
 /*

@@ -146,6 +146,7 @@ struct net_dll {
 	char leftovers[512];         /* what was left registered when io-pkt closed it */
 	int nleftovers;
 	char copy_dir[PATH_MAX];     /* loaded from a private copy (see dll.c) */
+	int dlclosed;                /* dlclose() done (model_drivers_unmap: not twice) */
 	struct net_dll *next;
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define CALL_DEPTH 16
+#define CALLED_MAX 256
 
 struct call {
 	const char *entry;
@@ -33,8 +34,42 @@ static struct {
 	char last_rule[64];
 	int kind_breach;
 	int kind_call;
+	int kind_return;
 	sim_world *w;
+	/* the driver functions called in this run, in first-call order, with their counts */
+	char called[CALLED_MAX][96];
+	uint64_t ncalls[CALLED_MAX];
+	int ncalled;
 } R;
+
+/* Register this module's trace kinds in w once (the world changes only in tests). */
+static void kinds(sim_world *w)
+{
+	if (R.w == w)
+		return;
+	R.w = w;
+	R.ncalled = 0;
+	R.kind_breach = sim_trace_kind(w, "breach", "sss");
+	R.kind_call = sim_trace_kind(w, "drv_call", "ss");    /* entry fn */
+	R.kind_return = sim_trace_kind(w, "drv_return", "ss"); /* entry fn */
+}
+
+/* Count a call to the driver function fn (linear: a driver has few entry points). */
+static void called_add(const char *fn)
+{
+	int i;
+	for (i = 0; i < R.ncalled; i++)
+		if (!strcmp(R.called[i], fn))
+			break;
+	if (i == R.ncalled) {
+		if (R.ncalled == CALLED_MAX)
+			return;
+		snprintf(R.called[i], sizeof(R.called[i]), "%s", fn);
+		R.ncalls[i] = 0;
+		R.ncalled++;
+	}
+	R.ncalls[i]++;
+}
 
 static int slot(void)
 {
@@ -106,21 +141,52 @@ const char *model_symbol_name(const void *fn, char *buf, size_t n)
 
 void model_call_push(const char *entry, const void *fn)
 {
+	sim_world *w = model_world();
 	int s = slot(), d = R.depth[s];
+	char name[96];
+	model_symbol_name(fn, name, sizeof(name));
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
 		R.calls[s][d].where = NULL;
 		R.calls[s][d].fnp = fn;
-		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
+		memcpy(R.calls[s][d].fn, name, sizeof(name));
 	}
 	R.depth[s] = d + 1;
+	if (!w)
+		return;
+	kinds(w);
+	called_add(name);
+	sim_emit(w, R.kind_call, entry, name);
 }
 
 void model_call_pop(void)
 {
-	int s = slot();
-	if (R.depth[s] > 0)
-		R.depth[s]--;
+	sim_world *w = model_world();
+	int s = slot(), d = R.depth[s];
+	if (d <= 0)
+		return;
+	R.depth[s] = d - 1;
+	if (w && d <= CALL_DEPTH) {
+		kinds(w);
+		sim_emit(w, R.kind_return, R.calls[s][d - 1].entry, R.calls[s][d - 1].fn);
+	}
+}
+
+const char *model_driver_called(int i, uint64_t *calls)
+{
+	if (i < 0 || i >= R.ncalled)
+		return NULL;
+	if (calls)
+		*calls = R.ncalls[i];
+	return R.called[i];
+}
+
+uint64_t model_driver_calls(const char *fn)
+{
+	for (int i = 0; i < R.ncalled; i++)
+		if (!strcmp(R.called[i], fn))
+			return R.ncalls[i];
+	return 0;
 }
 
 static struct call *call_top(int s)
@@ -183,10 +249,7 @@ void model_breach(const char *rule, const char *fmt, ...)
 	R.breaches++;
 	if (!w)
 		return;
-	if (R.w != w) {
-		R.w = w;
-		R.kind_breach = sim_trace_kind(w, "breach", "sss");
-	}
+	kinds(w);
 	sim_emit(w, R.kind_breach, rule, msg, where);
 	sim_world_stop(w, R.last);
 }
