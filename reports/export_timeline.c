@@ -332,11 +332,16 @@ static int counter_set(struct report_timeline *tl, const char *name, sim_ns t, i
 	return 0;
 }
 
+/* Append a failure message; a trace string argument keeps SIM_TRACE_MAX_STR bytes, so a
+ * message of that length was cut: say so (the run's own output, and a replay, have it
+ * whole). */
 static void failure_add(struct report_timeline *tl, const char *text)
 {
-	size_t have = strlen(tl->failure);
-	if (have + strlen(text) + 2 < sizeof(tl->failure))
-		snprintf(tl->failure + have, sizeof(tl->failure) - have, "%s\n", text);
+	size_t have = strlen(tl->failure), len = strlen(text);
+	const char *cut = len >= SIM_TRACE_MAX_STR ? " [...: cut at 255 bytes in the trace; "
+	                                             "pktsim replay prints it whole]" : "";
+	if (have + len + strlen(cut) + 2 < sizeof(tl->failure))
+		snprintf(tl->failure + have, sizeof(tl->failure) - have, "%s%s\n", text, cut);
 }
 
 static int pair_slot(struct builder *b, int64_t key, int create)
