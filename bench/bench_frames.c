@@ -11,7 +11,7 @@
  * Every run is the pktsim binary in a child process (`pktsim run FILE --out TMP`), timed
  * with CLOCK_MONOTONIC from fork to waitpid; its CPU time comes from getrusage. The
  * variants of frames.lua are copies in a temporary folder with its parameter line
- * (`local DIRECTION, N = ...`) rewritten: "none" (mount, ifconfig, destroy: the fixed
+ * (`local DIRECTION, N, RECORDS = ...`) rewritten: "none" (mount, ifconfig, destroy: the fixed
  * cost), "rx" and "tx". A direction's frames per wall second are
  *     N / (median wall(direction) - median wall(none)),
  * its virtual seconds per wall second the virtual time the direction took over the same
@@ -124,6 +124,7 @@ static struct {
 	long profile_frames;
 	const char *valgrind;
 	const char *keep;        /* keep callgrind files here */
+	const char *records;     /* --frame-records: "each" or "batch" (io-pkt frame_records) */
 	char tmp[PATH_MAX];
 } P;
 
@@ -274,7 +275,7 @@ static void pktsim_argv(char **argv, const char *file, int frames_lua)
 /* Write TMP/frames-DIR.lua: frames.lua with its parameter line set to (dir, n). */
 static char *write_variant(const char *dir, long n)
 {
-	static const char key[] = "local DIRECTION, N = ";
+	static const char key[] = "local DIRECTION, N, RECORDS = ";
 	char *path, *text, *p, *eol;
 	FILE *f = fopen(P.lua, "r");
 	size_t len = 0, cap = 1 << 16;
@@ -288,7 +289,7 @@ static char *write_variant(const char *dir, long n)
 	}
 	text[len] = 0;
 	fclose(f);
-	p = strstr(text, "\nlocal DIRECTION, N = ");
+	p = strstr(text, "\nlocal DIRECTION, N, RECORDS = ");
 	if (!p)
 		die("%s: no line \"%s...\" to set the direction and count", P.lua, key);
 	p++;
@@ -298,7 +299,7 @@ static char *write_variant(const char *dir, long n)
 	if (!(f = fopen(path, "w")))
 		die("%s: %s", path, strerror(errno));
 	fwrite(text, 1, (size_t)(p - text), f);
-	fprintf(f, "%s\"%s\", %ld", key, dir, n);
+	fprintf(f, "%s\"%s\", %ld, \"%s\"", key, dir, n, P.records);
 	fputs(eol ? eol : "\n", f);
 	fclose(f);
 	free(text);
@@ -881,7 +882,7 @@ static void usage(FILE *f)
 	        "usage: bench_frames [--pktsim PATH] [--frames N] [--tx-frames N] [--reps R]\n"
 	        "                    [--lua FILE] [--scenarios DIR | --no-scenarios] [--driver D]\n"
 	        "                    [--profile | --no-profile | --profile-only] [--profile-frames N]\n"
-	        "                    [--valgrind PATH] [--keep DIR]\n"
+	        "                    [--valgrind PATH] [--keep DIR] [--frame-records each|batch]\n"
 	        "  --pktsim PATH       the pktsim executable (default: ../pktsim next to this program)\n"
 	        "  --frames N          64-byte frames per rx run (default %d)\n"
 	        "  --tx-frames N       per tx run (default: --frames)\n"
@@ -893,7 +894,9 @@ static void usage(FILE *f)
 	        "  --profile-only      only the profile (one run of none, rx and tx under callgrind)\n"
 	        "  --valgrind PATH     default /usr/bin/valgrind\n"
 	        "  --profile-frames N  frames per profiled run (default %d)\n"
-	        "  --keep DIR          keep the callgrind files in DIR\n",
+	        "  --keep DIR          keep the callgrind files in DIR\n"
+	        "  --frame-records M   io-pkt's frame_records for frames.lua: each (default: a\n"
+	        "                      trace record per frame event) or batch (one per stack pass)\n",
 	        DEFAULT_FRAMES, DEFAULT_REPS, PKTSIM_SOURCE_DIR, PKTSIM_SOURCE_DIR,
 	        DEFAULT_PROFILE_FRAMES);
 }
@@ -948,6 +951,7 @@ int main(int argc, char **argv)
 	P.profile_frames = DEFAULT_PROFILE_FRAMES;
 	P.valgrind = "/usr/bin/valgrind";
 	P.profile = -1;  /* when valgrind is there */
+	P.records = "each";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--pktsim") && v)
@@ -978,6 +982,9 @@ int main(int argc, char **argv)
 			P.valgrind = argv[++i];
 		else if (!strcmp(a, "--keep") && v)
 			P.keep = argv[++i];
+		else if (!strcmp(a, "--frame-records") && v &&
+		         (!strcmp(v, "each") || !strcmp(v, "batch")))
+			P.records = argv[++i];
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -1004,7 +1011,8 @@ int main(int argc, char **argv)
 	if (!mkdtemp(P.tmp))
 		die("mkdtemp %s: %s", P.tmp, strerror(errno));
 
-	printf("bench_frames: pktsim %s, workload %s\n", P.pktsim, P.lua);
+	printf("bench_frames: pktsim %s, workload %s, frame_records=%s\n", P.pktsim, P.lua,
+	       P.records);
 	if (!profile_only) {
 		add_job(K_NONE, "frames.lua none", write_variant("none", 0), 0);
 		add_job(K_RX, "frames.lua rx", write_variant("rx", P.frames), P.frames);

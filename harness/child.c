@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "model.h"
+#include "reports.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +105,23 @@ static int child_fail(struct harness_outcome *out, const char *what, int e)
 	return -e;
 }
 
+/* A crashed scenario: name the driver code that was running, from its trace's last
+ * records (the driver calls still open), so that a crash names its cause too. */
+static void crash_where(struct harness_outcome *out)
+{
+	char running[512], err[256], msg[800], t[32];
+	sim_ns t_end;
+	if (report_trace_running(out->trace, running, sizeof(running), &t_end, err, sizeof(err)))
+		return;
+	if (running[0])
+		snprintf(msg, sizeof(msg), "crashed at t=%s, the trace's last record, while running "
+		         "the driver's %s", sim_format_ns(t_end, t, sizeof(t)), running);
+	else
+		snprintf(msg, sizeof(msg), "crashed at t=%s, the trace's last record, outside the "
+		         "driver", sim_format_ns(t_end, t, sizeof(t)));
+	harness_outcome_msg(out, msg);
+}
+
 /* Fork, run o's scenario in the child, collect its report and exit status into out.
  * Returns 0, or a negative errno if no child ran (out then says so as an internal error). */
 int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
@@ -129,6 +148,8 @@ int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
 		int code;
 		close(fds[0]);
 		code = harness_scenario_main(o, fds[1]);
+		if (o->coverage)
+			model_drivers_unmap(); /* gcov writes the driver's counters at dlclose */
 		fflush(stdout);
 		fflush(stderr);
 		_exit(code); /* no atexit handlers: SimGrid's belong to this process only */
@@ -144,5 +165,7 @@ int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
 		harness_report_parse(report, len, out);
 	free(report);
 	classify(wstatus, out);
+	if (out->status == HS_CRASH && out->trace[0])
+		crash_where(out);
 	return 0;
 }

@@ -66,6 +66,8 @@ struct harness_opts {
 	int nparams;               /* -D NAME=VALUE: scenario parameters, read by param() */
 	char param_name[HARNESS_PARAMS_MAX][HARNESS_PARAM_NAME_MAX + 1];
 	char param_value[HARNESS_PARAMS_MAX][HARNESS_PARAM_VALUE_MAX + 1];
+	int coverage;              /* --coverage: unmap the drivers at the end so that gcov
+	                            * writes their counters (not recorded: it changes no run) */
 };
 
 void harness_opts_defaults(struct harness_opts *o);
@@ -92,6 +94,14 @@ int harness_opts_param_add(struct harness_opts *o, const char *nv, char *err, si
 
 /* The value of parameter name, or NULL if -D did not give it. */
 const char *harness_opts_param(const struct harness_opts *o, const char *name);
+
+/*
+ * The time-free id of a run in trace names: the driver's short name ("sam" for
+ * devnp-sam.so or a path to it) and the first 8 hex digits of H(options), options being
+ * harness_opts_format's text. Writes into buf (n >= 40); returns buf.
+ */
+const char *harness_run_id(const struct harness_opts *o, const char *options, char *buf,
+                           size_t n);
 
 /* mkdir -p. Returns 0 or a negative errno with the reason in err. */
 int harness_mkdirs(const char *path, char *err, size_t errlen);
@@ -303,5 +313,9 @@ int harness_cmd_run(int argc, char **argv);
 int harness_cmd_replay(int argc, char **argv);
 void harness_run_usage(FILE *f);
 void harness_replay_usage(FILE *f);
+/* export.c: `pktsim export TRACE --format chrome` and `pktsim report TRACE`. */
+int harness_cmd_export(int argc, char **argv);
+int harness_cmd_report(int argc, char **argv);
+void harness_export_usage(FILE *f);
 
 #endif /* PKTSIM_HARNESS_H */

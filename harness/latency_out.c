@@ -1,6 +1,7 @@
 /*
  * harness/latency_out.c — after a scenario with io-pkt has run: its stack-context latency
- * report (reports/) as JSON and SVG in <out>/latency/NAME.seedN.*, and as text on the
+ * report (reports/) as JSON and SVG in <out>/latency/, named like the trace
+ * (NAME.seedN.ID.json, .hist.svg, .timeline.svg), and as text on the
  * terminal when the scenario asked for it (io:latency{}). Files are written only for a
  * run whose trace went to the report folder (not with --trace, not for a replay).
  */

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "model.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -69,6 +70,67 @@ static int l_expect_eq(lua_State *L)
 	return expect_failed(L, lua_pushfstring(L, "%s (got %s, expected %s)", what, got, want));
 }
 
+/* Push and return the driver functions called so far, "a, b, c" (at most 12, then
+ * "..."), or "none". */
+static const char *called_list(lua_State *L)
+{
+	luaL_Buffer b;
+	const char *fn;
+	int i;
+	luaL_buffinit(L, &b);
+	for (i = 0; (fn = model_driver_called(i, NULL)) != NULL; i++) {
+		if (i == 12) {
+			luaL_addstring(&b, ", ...");
+			break;
+		}
+		luaL_addstring(&b, i ? ", " : "");
+		luaL_addstring(&b, fn);
+	}
+	if (i == 0)
+		luaL_addstring(&b, "none");
+	luaL_pushresult(&b);
+	return lua_tostring(L, -1);
+}
+
+/*
+ * expect_covered{"sam_init", "sam_start", ...}: every named driver function has been
+ * called by io-pkt so far in this run (the model counts each call into the driver by
+ * symbol: model_driver_calls). Names must be the driver's exported symbols, as the
+ * trace's drv_call records show them; functions reached only from inside the driver are
+ * seen by coverage (pktsim run --coverage), not here.
+ */
+static int l_expect_covered(lua_State *L)
+{
+	luaL_Buffer b;
+	const char *never;
+	int missing = 0;
+	lua_Integer n;
+	luaL_checktype(L, 1, LUA_TTABLE);
+	n = luaL_len(L, 1);
+	if (n == 0)
+		return luaL_error(L, "expect_covered{}: give the driver functions to check, e.g. "
+		                     "expect_covered{\"sam_init\"}");
+	luaL_buffinit(L, &b);
+	for (lua_Integer i = 1; i <= n; i++) {
+		const char *fn;
+		if (lua_geti(L, 1, i) != LUA_TSTRING)
+			return luaL_error(L, "expect_covered{}: entry %d is not a function name",
+			                  (int)i);
+		fn = lua_tostring(L, -1);
+		lua_pop(L, 1);
+		if (model_driver_calls(fn))
+			continue;
+		luaL_addstring(&b, missing++ ? ", " : "");
+		luaL_addstring(&b, fn);
+	}
+	luaL_pushresult(&b);
+	if (!missing)
+		return 0;
+	never = lua_tostring(L, -1); /* stays on the stack below the list */
+	return expect_failed(L, lua_pushfstring(L, "driver function%s never called: %s (called: %s)",
+	                                        missing > 1 ? "s" : "", never, called_list(L)));
+}
+
 static int l_log(lua_State *L)
 {
 	struct harness_scn *s = harness_scn_of(L);
@@ -87,11 +149,12 @@ static int l_log(lua_State *L)
 	return 0;
 }
 
-/* Set the globals expect, expect_eq and log. Lua context; raises on memory errors. */
+/* Set the globals expect, expect_eq, expect_covered and log. Lua context; raises on memory errors. */
 int harness_lua_expect_open(lua_State *L)
 {
 	static const luaL_Reg globals[] = {
-		{ "expect", l_expect }, { "expect_eq", l_expect_eq }, { "log", l_log }, { NULL, NULL },
+		{ "expect", l_expect }, { "expect_eq", l_expect_eq }, { "log", l_log },
+		{ "expect_covered", l_expect_covered }, { NULL, NULL },
 	};
 	lua_pushglobaltable(L);
 	luaL_setfuncs(L, globals, 0);

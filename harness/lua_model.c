@@ -94,8 +94,8 @@ static int l_driver(lua_State *L)
 
 static int sys_iopkt(lua_State *L)
 {
-	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit", "costs",
-	                                    NULL };
+	static const char *const keys[] = { "hz", "workers", "version", "quiesce_limit",
+	                                    "frame_records", "costs", NULL };
 	struct harness_scn *s = harness_scn_of(L);
 	struct model_config cfg;
 	char err[512];
@@ -131,6 +131,14 @@ static int sys_iopkt(lua_State *L)
 		}
 		if (lua_getfield(L, 2, "quiesce_limit") != LUA_TNIL)
 			cfg.quiesce_limit = harness_check_duration(L, -1, "iopkt{}: quiesce_limit");
+		if (lua_getfield(L, 2, "frame_records") != LUA_TNIL) {
+			const char *v = lua_tostring(L, -1);
+			if (!v || (strcmp(v, "each") && strcmp(v, "batch")))
+				return luaL_error(L, "iopkt{}: frame_records must be \"each\" (a trace record "
+				                     "per frame event, the default) or \"batch\" (counted, "
+				                     "one \"frames\" record per stack pass)");
+			cfg.frame_records = strcmp(v, "batch") != 0;
+		}
 		lua_settop(L, 2);
 	}
 	cfg.driver_dir = s->opts->driver_dir ? s->opts->driver_dir : PKTSIM_DRIVER_DIR;
@@ -413,6 +421,76 @@ static int io_leftovers(lua_State *L)
 	return 2;
 }
 
+/* io:mem([driver]): the driver code's heap blocks in use { blocks, bytes, fails }. */
+static int io_mem(lua_State *L)
+{
+	struct model_mem_info mi;
+	check_io(L, "mem");
+	model_mem_info(luaL_optstring(L, 2, NULL), &mi);
+	lua_createtable(L, 0, 3);
+	set_int(L, "blocks", mi.blocks);
+	set_int(L, "bytes", (lua_Integer)mi.bytes);
+	set_int(L, "fails", (lua_Integer)mi.fails);
+	return 1;
+}
+
+/* io:mem_fail(after[, count]): driver heap allocations succeed `after` more times, then
+ * `count` fail (default, or negative: all); io:mem_fail(false) turns it off. */
+static int io_mem_fail(lua_State *L)
+{
+	lua_Integer after, count;
+	check_io(L, "mem_fail");
+	if (lua_isboolean(L, 2) && !lua_toboolean(L, 2)) {
+		model_mem_fail(-1, 0);
+		return 0;
+	}
+	after = luaL_checkinteger(L, 2);
+	count = luaL_optinteger(L, 3, -1);
+	if (after < 0 || after > INT32_MAX || count > INT32_MAX || count < INT32_MIN)
+		return luaL_error(L, "mem_fail(): after must be 0..2^31-1, count an int (<0: every "
+		                     "allocation)");
+	model_mem_fail((int)after, (int)count);
+	return 0;
+}
+
+/* io:leak_check(driver, cycle): true while nothing the driver holds grew since its first
+ * check (the baseline), else false and what grew, where it was allocated and in which
+ * cycle the growth began (model_leak_check). */
+static int io_leak_check(lua_State *L)
+{
+	char msg[1024] = "";
+	int rc;
+	check_io(L, "leak_check");
+	rc = model_leak_check(luaL_checkstring(L, 2), (int)luaL_checkinteger(L, 3), msg,
+	                      sizeof(msg));
+	if (rc < 0)
+		return luaL_error(L, "leak_check(): %s", rc == -ENOSPC ? "too many drivers tracked"
+		                                                         : "no io-pkt");
+	lua_pushboolean(L, rc == 0);
+	if (rc == 0)
+		return 1;
+	lua_pushstring(L, msg);
+	return 2;
+}
+
+/* io:fail_call(call, after[, count]): io-pkt's call `call` ("interrupt_entry_init",
+ * "InterruptAttach") succeeds `after` more times, then fails `count` times (default 1;
+ * negative: always) as the real call fails (EAGAIN). */
+static int io_fail_call(lua_State *L)
+{
+	const char *call;
+	lua_Integer after, count;
+	check_io(L, "fail_call");
+	call = luaL_checkstring(L, 2);
+	after = luaL_checkinteger(L, 3);
+	count = luaL_optinteger(L, 4, 1);
+	if (after < 0 || after > INT32_MAX || count > INT32_MAX || count < INT32_MIN ||
+	    model_call_fail(call, (int)after, (int)count) != 0)
+		return luaL_error(L, "fail_call(): unknown call \"%s\" (interrupt_entry_init, "
+		                     "InterruptAttach) or after not 0..2^31-1", call);
+	return 0;
+}
+
 static int io_loaded(lua_State *L)
 {
 	check_io(L, "loaded");
@@ -440,6 +518,8 @@ int harness_lua_model_open(lua_State *L)
 		{ "loaded", io_loaded }, { "breaches", io_breaches }, { "leftovers", io_leftovers },
 		{ "live_mbufs", io_live_mbufs }, { "mbuf_limit", io_mbuf_limit },
 		{ "mbuf_fail", io_mbuf_fail }, { "umount", io_umount }, { "nicinfo", io_nicinfo },
+		{ "leak_check", io_leak_check }, { "fail_call", io_fail_call },
+		{ "mem", io_mem }, { "mem_fail", io_mem_fail },
 		{ NULL, NULL },
 	};
 	harness_lua_sys_methods(L, sys_methods);

@@ -345,6 +345,7 @@ static int io_nic_stats(lua_State *L)
 	set_u64(L, "rx_crc_errors", st.rx_crc_errors);
 	set_u64(L, "tx_dropped", st.tx_dropped);
 	set_u64(L, "irqs_raised", st.irqs_raised);
+	set_u64(L, "resets", st.resets);
 	set_u64(L, "irqs_held_masked", st.irqs_held_masked);
 	set_u64(L, "spurious_irqs", st.spurious_irqs);
 	set_u64(L, "dma_errors", st.dma_errors);

@@ -16,6 +16,8 @@ static void usage(FILE *f)
 	"commands:\n"
 	"  run FILE.lua...   run scenarios and print their verdicts  (pktsim run --help)\n"
 	"  replay TRACE      run a recorded scenario again and compare (pktsim replay --help)\n"
+	"  export TRACE      the trace as Chrome/Perfetto JSON   (pktsim export --help)\n"
+	"  report TRACE      the trace as one HTML page          (pktsim report --help)\n"
 	"\n"
 	"  --help            this text\n"
 	"  --version         print the version\n"
@@ -44,6 +46,10 @@ int main(int argc, char **argv)
 		return harness_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "replay"))
 		return harness_cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return harness_cmd_export(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return harness_cmd_report(argc - 1, argv + 1);
 	fprintf(stderr, "pktsim: unknown command \"%s\"\nTry 'pktsim --help'.\n", cmd);
 	return HX_USAGE;
 }

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,4 +273,25 @@ int harness_mkdirs(const char *path, char *err, size_t errlen)
 		return -ENOTDIR;
 	}
 	return 0;
+}
+
+/* "<driver short name>-<8 hex digits of H(options)>": see harness.h. */
+const char *harness_run_id(const struct harness_opts *o, const char *options, char *buf,
+                           size_t n)
+{
+	const char *drv = o->driver ? o->driver : HARNESS_DEFAULT_DRIVER;
+	const char *b = strrchr(drv, '/');
+	size_t len;
+	uint64_t h = sim_hash(SIM_HASH_INIT, options, strlen(options));
+	b = b ? b + 1 : drv;
+	if (!strncmp(b, "devnp-", 6))
+		b += 6;
+	len = strcspn(b, ".");
+	if (len > 24)
+		len = 24;
+	snprintf(buf, n, "%.*s-%08" PRIx32, (int)len, b, (uint32_t)(h >> 32));
+	for (char *p = buf; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			*p = '_';
+	return buf;
 }

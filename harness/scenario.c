@@ -35,11 +35,16 @@ static void msgs_add(struct harness_scn *s, const char *msg)
 
 /* --------------------------------------------------------------- the world */
 
-/* <out>/traces/<scenario basename without .lua>.seed<N>.trace, or the --trace path. */
+/*
+ * <out>/traces/<scenario basename without .lua>.seed<N>.<run id>.trace, or the --trace
+ * path. The run id is the driver's short name and 8 hex digits of H(options), the trace
+ * header's options (driver, -D parameters, limits): runs of one scenario and seed with
+ * other drivers or parameters get their own file, the same run always the same name.
+ */
 static int trace_path_make(struct harness_scn *s, uint64_t seed, char *err, size_t errlen)
 {
 	const struct harness_opts *o = s->opts;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], id[64];
 	const char *base;
 	size_t blen;
 	int rc;
@@ -60,8 +65,9 @@ static int trace_path_make(struct harness_scn *s, uint64_t seed, char *err, size
 	rc = harness_mkdirs(dir, err, errlen);
 	if (rc)
 		return rc;
-	if (snprintf(s->trace_path, sizeof(s->trace_path), "%s/%.*s.seed%" PRIu64 ".trace", dir,
-	             (int)blen, base, seed) >= (int)sizeof(s->trace_path)) {
+	if (snprintf(s->trace_path, sizeof(s->trace_path), "%s/%.*s.seed%" PRIu64 ".%s.trace", dir,
+	             (int)blen, base, seed, harness_run_id(o, s->options, id, sizeof(id))) >=
+	    (int)sizeof(s->trace_path)) {
 		snprintf(err, errlen, "trace path too long under %s", dir);
 		return -ENAMETOOLONG;
 	}

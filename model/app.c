@@ -22,6 +22,26 @@ struct send_req {
 	int count, sent; /* frames asked for, frames queued so far */
 };
 
+/* Bytes 0, 1, ..., 255, twice: the payload at offset off is ramp + off % 256. */
+static const uint8_t *ramp(void)
+{
+	static uint8_t r[512];
+	if (!r[1])
+		for (int i = 0; i < 512; i++)
+			r[i] = (uint8_t)i;
+	return r;
+}
+
+/* Fill n bytes at dst with the payload pattern of frame offset off (byte i = i mod 256). */
+static void payload_fill(uint8_t *dst, size_t off, size_t n)
+{
+	while (n) {
+		size_t k = n < 256 ? n : 256;
+		memcpy(dst, ramp() + (off & 255), k);
+		dst += k, off += k, n -= k;
+	}
+}
+
 /* A chain holding len bytes of frame, or NULL (ENOBUFS) with nothing allocated. */
 static struct mbuf *build_frame(struct ifnet *ifp, size_t len)
 {
@@ -39,8 +59,7 @@ static struct mbuf *build_frame(struct ifnet *ifp, size_t len)
 		}
 		room = cluster ? MCLBYTES : (size_t)(first ? MHLEN : MLEN);
 		m->m_len = (int)(len - off < room ? len - off : room);
-		for (int i = 0; i < m->m_len; i++)
-			mtod(m, uint8_t *)[i] = (uint8_t)(off + (size_t)i);
+		payload_fill(mtod(m, uint8_t *), off, (size_t)m->m_len);
 		off += (size_t)m->m_len;
 		*mp = m;
 		mp = &m->m_next;

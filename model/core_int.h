@@ -59,6 +59,8 @@ struct model_thread {
 	sim_waitq sleep_q;               /* ltsleep: woken by wakeup() (not watched) */
 	sim_waitq resume_q;              /* "stack context": ready, waiting for the token */
 	const volatile void *sleep_ident;
+	char sleep_wmesg[32];            /* what it sleeps in, since when */
+	sim_ns sleep_since;
 	int sleeping, woken;
 	struct model_thread *next_sleeper, *next_ready;
 	sim_ns hold_since, held;         /* time holding the token */
@@ -285,6 +287,10 @@ static inline int model_in_ranges(const void *p, const struct model_ranges *r)
 			return 1;
 	return 0;
 }
+
+/* callfail.c: 1 if this call of `call` ("interrupt_entry_init", "InterruptAttach") must
+ * fail (model_call_fail armed it); traced. */
+int model_call_should_fail(const char *call);
 
 /* Per-file set-up, called by model_core_create. */
 void model_callout_init_clock(void);

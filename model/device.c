@@ -178,6 +178,36 @@ static int strip_options(char *options, int *unit, char *name, size_t namelen)
 
 /* ------------------------------------------------------------ attach */
 
+/*
+ * The attach function of d returned rc (not EOK): io-pkt frees the device structure, so
+ * anything the attach left registered in it — a pending callout, an interrupt entry, an
+ * ISR, a shutdown hook — or any mbuf or heap block it allocated (after mbuf number seq,
+ * block number mseq) and kept is left behind, pointing into freed memory or lost. Breach "attach-failed-leftovers" naming
+ * them. Called inside the attach's call attribution, so the report names the function.
+ */
+static void attach_check_undone(struct net_dev *d, int rc, uint64_t seq, uint64_t mseq)
+{
+	char buf[512] = "";
+	struct model_ranges r = { 0 };
+	struct model_mbuf_live mb;
+	struct model_mem_live hb;
+	int n, nm = 0, nh = 0;
+	model_ranges_add(&r, d->dev, (const char *)d->dev + d->size);
+	n = model_core_leftovers_in(&r, buf, sizeof(buf));
+	n += net_hook_count_in(d->dev, d->size, buf, sizeof(buf));
+	if (d->dll && (nm = net_leak_mbufs_since(d->dll->name, seq, &mb)) > 0)
+		net_append(buf, sizeof(buf), "%d mbuf%s, the first allocated at %s", nm,
+		           nm == 1 ? "" : "s", mb.site);
+	if (d->dll && (nh = net_leak_mem_since(d->dll->name, mseq, &hb)) > 0)
+		net_append(buf, sizeof(buf), "%d heap block%s, the first of %zu bytes allocated at %s",
+		           nh, nh == 1 ? "" : "s", hb.size, hb.site);
+	if (n + nm + nh == 0)
+		return;
+	model_breach("attach-failed-leftovers", "the attach of %s failed (%s) but left behind: %s "
+	             "(a failed attach must undo all it did: io-pkt frees the device structure)",
+	             d->name, strerror(rc), buf);
+}
+
 static void trace_attach(const char *name, int rc, const struct net_dll *dll)
 {
 	sim_emit(net_w(), model_net.k.dev_attach, name, (int64_t)rc, dll ? dll->name : NET_IO_PKT);
@@ -245,7 +275,12 @@ int dev_attach(char *drvr, char *options, struct cfattach *ca, void *cfat_arg, i
 	}
 	rc = ENXIO;
 	if (net_call_enter("attach", ca->ca_attach, NULL)) {
+		struct model_mem_info mi;
+		uint64_t seq = net_mbuf_seq();
+		model_mem_info(NULL, &mi);
 		rc = ca->ca_attach(parent, d->dev, cfat_arg);
+		if (rc != EOK)
+			attach_check_undone(d, rc, seq, mi.seq);
 		net_call_exit();
 	}
 	trace_attach(name, rc, d->dll);

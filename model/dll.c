@@ -69,10 +69,19 @@ static struct net_dll *dll_find_addr(uintptr_t a, int want_mapped)
 	return NULL;
 }
 
+/* The mapped DLL found last: every call into a driver asks for the same few, and a
+ * mount/destroy loop leaves one unloaded record per cycle on the list. */
+static struct net_dll *dll_last;
+
 struct net_dll *net_dll_of(const void *addr)
 {
-	struct net_dll *d = dll_find_addr((uintptr_t)addr, 1);
-	return d ? d : dll_find_addr((uintptr_t)addr, 0);
+	uintptr_t a = (uintptr_t)addr;
+	struct net_dll *d = dll_last;
+	if (d && d->state != NET_DLL_UNLOADED && a >= d->base && a < d->end)
+		return d;
+	if ((d = dll_find_addr(a, 1)) != NULL)
+		return dll_last = d;
+	return dll_find_addr(a, 0);
 }
 
 struct net_dll *net_dll_by_handle(const void *h)
@@ -280,6 +289,7 @@ static void dll_dlclose_bop(void *arg)
 {
 	struct net_dll *d = arg;
 	dlclose(d->handle);
+	d->dlclosed = 1;
 	model_dladdr_flush();
 }
 
@@ -312,6 +322,24 @@ static int dll_leftovers(struct net_dll *d)
 	return n;
 }
 
+/*
+ * io-pkt unloads d now: a pseudo-thread that yielded the stack context inside d's code (an
+ * attach before it counted its device, a detach after it uncounted it) would resume in
+ * unloaded code. Breach "use-of-unloaded-driver" naming it.
+ */
+static void dll_check_sleepers(struct net_dll *d, const char *why)
+{
+	char buf[400] = "";
+	struct model_ranges r = { 0 };
+	model_ranges_add(&r, (const void *)d->base, (const void *)d->end);
+	if (model_core_sleepers_in(&r, buf, sizeof(buf)) == 0)
+		return;
+	model_breach("use-of-unloaded-driver", "io-pkt unloads %s now (%s) while %s: it will "
+	             "resume in unloaded code, a real io-pkt crashes then; a device must be "
+	             "counted before attach yields, and uncounted only after detach's last yield",
+	             d->file, why, buf);
+}
+
 void net_dll_close(struct net_dll *d, const char *why)
 {
 	if (d->state != NET_DLL_LOADED || d->opens <= 0) {
@@ -322,6 +350,7 @@ void net_dll_close(struct net_dll *d, const char *why)
 	if (--d->opens > 0)
 		return;
 	d->unloaded_at = sim_now(net_w());
+	dll_check_sleepers(d, why);
 	if (dll_leftovers(d) > 0) {
 		d->state = NET_DLL_ZOMBIE;
 		sim_emit(net_w(), model_net.k.leftover, d->file, d->leftovers);
@@ -393,6 +422,13 @@ void net_call_exit(void)
 }
 
 /* ------------------------------------------------------------ public (model.h) */
+
+void model_drivers_unmap(void)
+{
+	for (struct net_dll *d = model_net.dlls; d; d = d->next)
+		if (!d->dlclosed)
+			dll_dlclose_bop(d);
+}
 
 int model_driver_loaded(const char *driver)
 {

@@ -245,18 +245,59 @@ static void trace_call(struct model_ifnet *r, const char *entry, const void *fn,
 	         (int64_t)rc);
 }
 
+/* The if_init running now that has nothing to change, and on which thread. */
+static struct {
+	struct model_ifnet *r;
+	const struct model_thread *t;
+	const char *cause;
+	uint64_t nth;
+} NL;
+
+static void if_config_now(const struct model_ifnet *r, struct net_if_config *c)
+{
+	struct ifnet *ifp = r->ifp;
+	memset(c, 0, sizeof(*c));
+	c->valid = 1;
+	c->mtu = (int)ifp->if_mtu;
+	c->flags = ifp->if_flags & (IFF_UP | IFF_PROMISC);
+	c->addr = r->addr.sin_addr;
+	c->mask = r->mask.sin_addr;
+	c->multicnt = r->ether ? ((struct ethercom *)ifp)->ec_multicnt : 0;
+	if (ifp->if_sadl)
+		memcpy(c->lladdr, LLADDR(ifp->if_sadl), sizeof(c->lladdr));
+}
+
+int model_net_init_needless(char *buf, size_t n)
+{
+	if (!NL.r || NL.t != model_thread_self())
+		return 0;
+	snprintf(buf, n, "if_init #%llu of %s for %s, asked for the address, MTU %d, flags, "
+	         "multicast list and station address of its last if_init while running",
+	         (unsigned long long)NL.nth, NL.r->name, NL.cause, (int)NL.r->ifp->if_mtu);
+	return 1;
+}
+
 int net_if_call_init(struct model_ifnet *r, const char *cause)
 {
 	struct ifnet *ifp = r->ifp;
 	int (*fn)(struct ifnet *) = ifp->if_init;
 	int of = ifp->if_flags, ot = ifp->if_flags_tx, rc = ENXIO;
+	struct net_if_config now;
+	if_config_now(r, &now);
 	r->init_calls++;
+	if ((ifp->if_flags & IFF_RUNNING) && !memcmp(&now, &r->last_init, sizeof(now))) {
+		NL.r = r, NL.t = model_thread_self(), NL.cause = cause, NL.nth = r->init_calls;
+	}
 	if (net_call_enter("if_init", fn, NULL)) {
 		rc = fn(ifp);
 		net_call_exit();
 	}
+	if (NL.r == r)
+		memset(&NL, 0, sizeof(NL));
 	if (!net_if_alive(ifp, r))
 		return rc;
+	memcpy(&r->last_init, &now, sizeof(now));
+	r->last_init.valid = rc == 0;
 	trace_call(r, "if_init", fn, rc);
 	net_if_trace_flags(r, cause, of, ot);
 	return rc;
@@ -269,6 +310,7 @@ void net_if_call_stop(struct model_ifnet *r, int disable, const char *cause)
 	int of = ifp->if_flags, ot = ifp->if_flags_tx;
 	r->stop_calls++;
 	r->stop_t = sim_now(net_w());
+	r->last_init.valid = 0;      /* stopped: the next if_init has the hardware to start */
 	if (net_call_enter("if_stop", fn, NULL)) {
 		fn(ifp, disable);
 		net_call_exit();

@@ -66,7 +66,10 @@ static void ifq_enqueue_ra(struct ifaltq *ifq, struct mbuf *m, int *errp, const 
 		return;
 	}
 	IF_ENQUEUE(ifq, m);
-	trace_ifq(ifq, "enqueue", 1);
+	if (net_frame_record())
+		trace_ifq(ifq, "enqueue", 1);
+	else
+		model_net.fc.ifq_enqueue++;
 	*errp = 0;
 }
 
@@ -81,7 +84,10 @@ struct mbuf *_ifq_dequeue(struct ifaltq *ifq)
 	IF_DEQUEUE(ifq, m);
 	if (m) {
 		ifq_moved(ifq);
-		trace_ifq(ifq, "dequeue", 1);
+		if (net_frame_record())
+			trace_ifq(ifq, "dequeue", 1);
+		else
+			model_net.fc.ifq_dequeue++;
 	}
 	return m;
 }

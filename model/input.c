@@ -111,7 +111,10 @@ void ether_input(struct ifnet *ifp, struct mbuf *m)
 		IQ.head = m;
 	IQ.tail = m;
 	IQ.len++;
-	trace_input(model_net.k.if_input, r->name, m, "queued");
+	if (net_frame_record())
+		trace_input(model_net.k.if_input, r->name, m, "queued");
+	else
+		model_net.fc.if_input++;
 	model_stack_kick();
 }
 
@@ -131,7 +134,10 @@ static void deliver(struct mbuf *m)
 		ifp->if_imcasts++;
 	ifp->if_ibytes += (u_quad_t)m->m_pkthdr.len;
 	r->input_delivered++;
-	trace_input(model_net.k.ether_input, r->name, m, "delivered");
+	if (net_frame_record())
+		trace_input(model_net.k.ether_input, r->name, m, "delivered");
+	else
+		model_net.fc.ether_input++;
 	free_chain(m, "ether_input");
 }
 

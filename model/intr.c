@@ -55,6 +55,8 @@ int interrupt_entry_init(struct _iopkt_inter *ient, int flags, struct sigevent *
 		return EINVAL;
 	if (registered(ient))
 		return EBUSY;
+	if (model_call_should_fail("interrupt_entry_init"))
+		return EAGAIN;
 	wk = model_core.workers[E.rr++ % model_core.nworkers];
 	ient->next = NULL;
 	ient->on_list = 0;

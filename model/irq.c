@@ -189,7 +189,10 @@ static int ret_errno(int rc)
 int InterruptAttach_r(int intr, const struct sigevent *(*handler)(void *, int), const void *area,
                       int size, unsigned flags)
 {
-	return handler ? attach(intr, handler, area, NULL, flags) : -EINVAL;
+	if (!handler)
+		return -EINVAL;
+	return model_call_should_fail("InterruptAttach") ? -EAGAIN :
+	       attach(intr, handler, area, NULL, flags);
 }
 
 int InterruptAttach(int intr, const struct sigevent *(*handler)(void *, int), const void *area,
@@ -200,7 +203,10 @@ int InterruptAttach(int intr, const struct sigevent *(*handler)(void *, int), co
 
 int InterruptAttachEvent_r(int intr, const struct sigevent *event, unsigned flags)
 {
-	return event ? attach(intr, NULL, NULL, event, flags) : -EINVAL;
+	if (!event)
+		return -EINVAL;
+	return model_call_should_fail("InterruptAttach") ? -EAGAIN :
+	       attach(intr, NULL, NULL, event, flags);
 }
 
 int InterruptAttachEvent(int intr, const struct sigevent *event, unsigned flags)

@@ -54,6 +54,8 @@ static struct {
 	uint64_t seq;
 	struct net_owner owners[NET_OWNERS];
 	int nowners;
+	const char *last_owner_name;        /* owner_get's memory: a text pointer and ... */
+	struct net_owner *last_owner;       /* ... its owner */
 	int fail_after, fail_count;         /* fault injection: fail_after < 0 is off */
 	int waiters;                        /* M_WAITOK sleepers */
 	unsigned char poison[MCLBYTES];
@@ -134,13 +136,22 @@ const char *net_site_format(const struct net_site *s, char *buf, size_t n)
 
 /* ------------------------------------------------------------ owners */
 
+/* The owner named name, created if new. name is a site's owner text (interned or a
+ * literal): the last one asked for is remembered by pointer, since every allocation and
+ * free asks. */
 static struct net_owner *owner_get(const char *name)
 {
+	if (name == P.last_owner_name)
+		return P.last_owner;
+	P.last_owner_name = name;
 	for (int i = 0; i < P.nowners; i++)
 		if (strcmp(P.owners[i].name, name) == 0)
-			return &P.owners[i];
-	if (P.nowners == NET_OWNERS)
+			return P.last_owner = &P.owners[i];
+	if (P.nowners == NET_OWNERS) {
+		P.last_owner_name = NULL;
 		return &P.owners[NET_OWNERS - 1]; /* the last slot collects the rest */
+	}
+	P.last_owner = &P.owners[P.nowners];
 	snprintf(P.owners[P.nowners].name, NET_OWNER_LEN, "%s", name);
 	return &P.owners[P.nowners++];
 }
@@ -191,21 +202,24 @@ static int rec_poison_intact(const struct net_mrec *r)
 	       memcmp(r->cluster, P.poison, r->poison_hi) == 0;
 }
 
-/* Poison r's mbuf and the first hi bytes of its cluster; the checks look at exactly
- * those bytes (poison_hi), so bytes left unpoisoned are never mistaken for a write. */
+/* Poison r's mbuf and, if hi > 0, the first hi bytes of its cluster (hi 0: the cluster
+ * was not in use and keeps its poison). The checks look at exactly [0, poison_hi), so
+ * bytes left unpoisoned are never mistaken for a write. */
 static void rec_poison(struct net_mrec *r, size_t hi)
 {
 	memset(&r->m, NET_POISON, sizeof(r->m));
 	r->m.m_hdr.mh_magic = NET_MAGIC_MBUF_FREE;
-	memset(r->cluster, NET_POISON, hi);
-	r->poison_hi = hi;
+	if (hi) {
+		memset(r->cluster, NET_POISON, hi);
+		r->poison_hi = hi;
+	}
 }
 
 /*
  * How much of r's cluster to poison when the live mbuf r is freed: from its start to the
  * end of the mbuf's data (at least NET_POISON_MIN bytes), where a stale pointer into a
- * freed buffer writes; the whole cluster if the data pointer is not inside it. An mbuf
- * without a cluster this time leaves the cluster as it was (still poisoned). Poisoning
+ * freed buffer writes; the whole cluster if the data pointer is not inside it; 0 for an
+ * mbuf without a cluster this time (its cluster is as it was: still poisoned). Poisoning
  * and checking all 2 KiB of every freed cluster cost more than the rest of a 64-byte
  * frame's receive path.
  */
@@ -214,7 +228,7 @@ static size_t rec_used_extent(const struct net_mrec *r)
 	ptrdiff_t off = (const char *)r->m.m_data - r->cluster;
 	size_t end;
 	if (!r->has_cluster)
-		return r->poison_hi;
+		return 0;
 	if (off < 0 || off > MCLBYTES || r->m.m_len < 0)
 		return MCLBYTES;
 	end = (size_t)off + (size_t)r->m.m_len;
@@ -253,6 +267,9 @@ static struct net_mrec *rec_new(void)
 		for (int i = 0; i < NET_MBUF_SLAB; i++) {
 			slab[i].magic = NET_MAGIC_MREC;
 			rec_poison(&slab[i], MCLBYTES);
+			/* a cluster never handed out: nobody can hold a pointer into it, so the checks
+			 * look at its start only, until it has been used */
+			slab[i].poison_hi = NET_POISON_MIN;
 		}
 		P.slabs[P.nslabs++] = slab;
 	}
@@ -440,8 +457,11 @@ struct mbuf *net_mbuf_alloc(int how, int type, int pkthdr, int cluster, const vo
 	P.mbufs++, o->mbufs++, P.allocs++, o->allocs++;
 	if (cluster)
 		P.clusters++, o->clusters++;
-	sim_emit(net_w(), model_net.k.mbuf_alloc, (int64_t)r->seq, (int64_t)cluster, r->alloc.owner,
-	         r->alloc.code);
+	if (net_frame_record())
+		sim_emit(net_w(), model_net.k.mbuf_alloc, (int64_t)r->seq, (int64_t)cluster,
+		         r->alloc.owner, r->alloc.code);
+	else
+		model_net.fc.mbuf_alloc++;
 	return &r->m;
 }
 
@@ -530,7 +550,11 @@ struct mbuf *net_mbuf_free(struct mbuf *m, const void *ra, const char *api)
 		P.q_head = r;
 	P.q_tail = r;
 	P.q_len++;
-	sim_emit(net_w(), model_net.k.mbuf_free, (int64_t)r->seq, r->alloc.owner, r->freed.code);
+	if (net_frame_record())
+		sim_emit(net_w(), model_net.k.mbuf_free, (int64_t)r->seq, r->alloc.owner,
+		         r->freed.code);
+	else
+		model_net.fc.mbuf_free++;
 	if (P.waiters && model_in_stack())
 		wakeup(&P);
 	return next;
@@ -556,6 +580,11 @@ int model_mbuf_info(const char *driver, struct model_mbuf_info *out)
 		out->allocs = o->allocs, out->frees = o->frees;
 	}
 	return 0;
+}
+
+uint64_t net_mbuf_seq(void)
+{
+	return P.seq;
 }
 
 int model_mbuf_set_limit(int mbufs, int clusters)

@@ -20,6 +20,7 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->hz = 119; /* io-pkt's callout clock (iopkt-facts.md) */
 	cfg->version = 0;
 	cfg->quiesce_limit = 0;
+	cfg->frame_records = 1;
 }
 
 sim_world *model_world(void)

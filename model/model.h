@@ -34,6 +34,12 @@ struct model_config {
 	 * quiesce_block is the breach "quiesce-deadlock" naming every thread not there and
 	 * why; 0: no limit (the stall watchdog still sees the stack wait). */
 	int64_t quiesce_limit;
+	/* 1 (default): a trace record for every frame event (mbuf allocation and free,
+	 * if_input, ether_input, if_snd enqueue and dequeue). 0: those are counted instead and
+	 * traced as one "frames" record at the end of each stack pass; drops, purges, failures
+	 * and everything else keep their own records, and the model does the same work. For
+	 * long or fast runs, where per-frame records are most of the trace (docs/model.md). */
+	int frame_records;
 };
 
 void model_config_defaults(struct model_config *cfg);
@@ -151,6 +157,12 @@ int model_mbuf_set_limit(int mbufs, int clusters);
 void model_mbuf_fail(int after, int count);
 void model_mbuf_fault_hit(void);
 
+/* Fault injection in io-pkt's own calls: let the next `after` calls of `call` succeed,
+ * then fail `count` of them (count < 0: every one from then on; 0: off), as the real call
+ * fails. call: "interrupt_entry_init" (EAGAIN) or "InterruptAttach" (InterruptAttach_r
+ * and InterruptAttachEvent_r, EAGAIN). 0, or -EINVAL for another call or after < 0. */
+int model_call_fail(const char *call, int after, int count);
+
 /* One mbuf in use, as model_mbuf_live reports it. */
 struct model_mbuf_live {
 	uint64_t seq;            /* allocation number */
@@ -167,10 +179,62 @@ struct model_mbuf_live {
 int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live *, void *),
                     void *arg);
 
+/* ------------------------------------------------------- driver heap memory */
+
+/* Driver code's malloc/calloc/realloc/free (include/stdlib.h redirects them): blocks in
+ * use now, of all code (driver NULL) or of one driver ("sam"). */
+struct model_mem_info {
+	int blocks;
+	size_t bytes;
+	uint64_t fails;          /* allocations failed by model_mem_fail, all drivers */
+	uint64_t seq;            /* allocation number reached (every block counts) */
+};
+int model_mem_info(const char *driver, struct model_mem_info *out);
+
+/* One block in use, as model_mem_live reports it. */
+struct model_mem_live {
+	uint64_t seq;            /* allocation number */
+	size_t size;
+	char owner[32];
+	char site[320];          /* "sam_attach+0x5c (devnp-sam.so) in sam_attach (attach), ..." */
+	sim_ns t;
+};
+/* Call fn for each block in use (all, or one driver's), oldest first; returns how many. */
+int model_mem_live(const char *driver, void (*fn)(const struct model_mem_live *, void *),
+                   void *arg);
+
+/* Fault injection: driver allocations (not io-pkt's) succeed `after` more times, then
+ * `count` fail (count < 0: every one); model_mem_fail(-1, 0) turns it off. */
+void model_mem_fail(int after, int count);
+
 /* What the driver left registered when io-pkt last unloaded its DLL ("device sam1;
  * callout sam_monitor; ..."), into buf; returns how many items (0: a clean unload or
  * never unloaded). */
 int model_driver_leftovers(const char *driver, char *buf, size_t n);
+
+/*
+ * Per-cycle leak check of one driver ("devnp-sam.so" or "sam"): its mbufs in use and what
+ * io-pkt keeps registered for it (pending callouts, interrupt entries, ISRs, running
+ * threads, shutdown hooks, in its DLLs or devices). The first call for a driver records
+ * the baseline (cycle is the caller's cycle number, 0 before the first); each later call
+ * compares: 0 while nothing grew, 1 with msg "cycle N: ... (growth began in cycle K): ..."
+ * naming the oldest mbuf allocated since the baseline and its allocating site, or what is
+ * registered now. A negative errno if there is no model (-ENXIO) or too many drivers.
+ */
+int model_leak_check(const char *driver, int cycle, char *msg, size_t n);
+
+/* How many times io-pkt called the driver function named fn (its symbol, as the trace's
+ * drv_call records name it) in this run; 0 if never. Any context. Each call into a
+ * driver is traced as drv_call (entry, function) and drv_return (entry, function). */
+uint64_t model_driver_calls(const char *fn);
+/* The i-th (0, 1, ...) distinct driver function io-pkt called in this run, in first-call
+ * order, and how many times (*calls, if not NULL); NULL past the last. */
+const char *model_driver_called(int i, uint64_t *calls);
+
+/* After the run, when nothing will call driver code again: dlclose() every driver still
+ * mapped, which runs its destructors; a driver built with --coverage writes its gcov
+ * counters then (the scenario process ends with _exit, which runs none). */
+void model_drivers_unmap(void);
 
 /* ------------------------------------------------------- NIC hardware (simnic) */
 
@@ -235,6 +299,7 @@ struct model_nic_stats {
 	uint64_t rx_missed, rx_crc_errors, tx_dropped;
 	uint64_t irqs_raised, irqs_held_masked, spurious_irqs;
 	uint64_t dma_errors;     /* DMA to memory the driver no longer owns (reported) */
+	uint64_t resets;         /* chip resets the driver asked for (CTRL.RST writes) */
 	/* the peer's end-to-end view */
 	uint64_t peer_sent, peer_received, peer_corrupted, peer_duplicated, peer_reordered,
 		peer_lost;

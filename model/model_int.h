@@ -129,6 +129,8 @@ const char *model_thread_refusal(void);
 int model_net_stack_work(void);
 /* 1 if model_net_stack_work has something to do. */
 int model_net_has_work(void);
+/* The end of a stack pass (stack.c): what the net half batches per pass is traced. */
+void model_net_pass_end(void);
 
 /* ------------------------------------------------------- net -> core: driver calls */
 
@@ -141,6 +143,14 @@ int model_net_has_work(void);
  * "null-driver-function", 0. Any context; never blocks. (net: dll.c)
  */
 int model_driver_callable(const char *entry, const void *fn, const void *arg);
+
+/*
+ * The NIC model, when the driver resets the chip: if the calling thread is inside an
+ * if_init that has nothing to change (a running interface, asked for the same address,
+ * MTU, flags, multicast list and station address as at its last if_init), 1 and a
+ * description of that if_init in buf; else 0. Any context. (net: ifnet.c)
+ */
+int model_net_init_needless(char *buf, size_t n);
 
 /*
  * core, optional: run the interrupt work deferred on the thread of wtp while it held an
@@ -166,6 +176,17 @@ const char *model_call_where(void);
 /* The interned copy of s (intern.c): equal texts give one pointer, valid as long as the
  * world; NULL is "". Without a world, s itself. */
 const char *model_intern(const char *s);
+/* The same for the thread whose id is tid (a pseudo-thread that yielded the stack), and
+ * the address of that function (NULL if none), to ask which DLL it lies in. */
+const char *model_call_where_of(int tid);
+const void *model_call_fn_of(int tid);
+/*
+ * Pseudo-threads other than the caller that are inside a driver function lying in the
+ * ranges r — they yielded the stack context there (asleep, or woken and waiting for the
+ * stack): appends "sam_detach (detach) in thread ..., yielding the stack context (ltsleep
+ * "nic_delay") since t=..." to buf; returns how many. Any context. (core)
+ */
+int model_core_sleepers_in(const struct model_ranges *r, char *buf, size_t n);
 /*
  * dladdr() through a cache keyed by address (interrupts, callouts and mbuf sites ask for
  * the same few addresses millions of times). 1 and *info, or 0. Any code that dlclose()s

@@ -47,6 +47,25 @@ static void net_kinds_register(sim_world *w, struct net_kinds *k)
 	k->log = sim_trace_kind(w, "log", "is");                   /* level, message */
 	k->app_send = sim_trace_kind(w, "app_send", "siiii");      /* if, bytes, count, sent, errno */
 	k->media = sim_trace_kind(w, "media", "si");               /* op, media word */
+	/* mbuf allocs, frees, if_input, ether_input, if_snd enqueues, dequeues (counted) */
+	k->frames = sim_trace_kind(w, "frames", "iiiiii");
+}
+
+void net_frames_flush(void)
+{
+	struct net_frame_counts *c = &model_net.fc;
+	if (!(c->mbuf_alloc | c->mbuf_free | c->if_input | c->ether_input | c->ifq_enqueue |
+	      c->ifq_dequeue))
+		return;
+	sim_emit(net_w(), model_net.k.frames, c->mbuf_alloc, c->mbuf_free, c->if_input,
+	         c->ether_input, c->ifq_enqueue, c->ifq_dequeue);
+	memset(c, 0, sizeof(*c));
+}
+
+void model_net_pass_end(void)
+{
+	if (model_net.w)
+		net_frames_flush();
 }
 
 int model_net_create(sim_world *w, const struct model_config *cfg, char *err, size_t errlen)
@@ -58,6 +77,7 @@ int model_net_create(sim_world *w, const struct model_config *cfg, char *err, si
 	}
 	memset(&model_net, 0, sizeof(model_net));
 	model_net.w = w;
+	model_net.frame_records = cfg->frame_records;
 	snprintf(model_net.driver_dir, sizeof(model_net.driver_dir), "%s", dir);
 	net_kinds_register(w, &model_net.k);
 	net_mbuf_init();

@@ -102,6 +102,8 @@ int net_mbuf_thread_ok(const char *api);
 /* Scan the quarantine for freed mbufs written after their free. Returns how many. */
 int net_mbuf_check_quarantine(void);
 void net_mbuf_init(void);
+/* Allocation number of the latest mbuf (0 before the first): later ones have higher. */
+uint64_t net_mbuf_seq(void);
 
 /* --- for the NIC model's DMA checks (model/nic_dma.c; section at the end of mbuf.c) --- */
 
@@ -144,6 +146,7 @@ struct net_dll {
 	char leftovers[512];         /* what was left registered when io-pkt closed it */
 	int nleftovers;
 	char copy_dir[PATH_MAX];     /* loaded from a private copy (see dll.c) */
+	int dlclosed;                /* dlclose() done (model_drivers_unmap: not twice) */
 	struct net_dll *next;
 };
 
@@ -218,6 +221,16 @@ struct device *net_dev_of_if(const struct model_ifnet *r, int *busy);
 
 /* ------------------------------------------------------------ interfaces (ifnet.c) */
 
+/* What an if_init is asked to apply: equal to the last one's, on a running interface,
+ * the init has nothing to change (see net_if_call_init). */
+struct net_if_config {
+	int valid;                   /* 0: none yet, or if_stop ran since */
+	int mtu, flags;              /* if_mtu; if_flags & (IFF_UP | IFF_PROMISC) */
+	struct in_addr addr, mask;
+	int multicnt;
+	uint8_t lladdr[6];
+};
+
 struct model_ifnet {
 	uint32_t magic;              /* NET_MAGIC_IFNET */
 	struct ifnet *ifp;
@@ -233,6 +246,7 @@ struct model_ifnet {
 	/* stale-queue evidence: when io-pkt last called if_start / if_stop, and when a frame
 	 * last left if_snd (dequeued or purged); -1: never */
 	sim_ns start_t, stop_t, deq_t;
+	struct net_if_config last_init;  /* what the last successful if_init was asked for */
 	struct model_ifnet *next;
 };
 
@@ -292,9 +306,18 @@ void net_ether_free_multi(struct ethercom *ec);
 /* Drop queued input and link events of r (its interface is going). */
 void net_input_forget(struct model_ifnet *r);
 
+/* ------------------------------------------------------------ leaks (leak.c) */
+
+/* How many mbufs (heap blocks) of owner allocated after number `after` are in use; the
+ * oldest into *oldest when there is one. Any context. */
+int net_leak_mbufs_since(const char *owner, uint64_t after, struct model_mbuf_live *oldest);
+int net_leak_mem_since(const char *owner, uint64_t after, struct model_mem_live *oldest);
+
 /* ------------------------------------------------------------ hooks (shutdown.c) */
 
 int net_hook_count_of_dll(const struct net_dll *d, char *buf, size_t n);
+/* Hooks whose argument lies in [mem, mem+size) (a device structure), appending to buf. */
+int net_hook_count_in(const void *mem, size_t size, char *buf, size_t n);
 /* Run the hooks, newest first, once per io-pkt; how many ran. */
 int net_shutdown_run(void);
 
@@ -303,7 +326,12 @@ int net_shutdown_run(void);
 struct net_kinds {
 	int mbuf_alloc, mbuf_free, mbuf_fail, ifq, if_flags, if_call, link_state, if_input,
 	    ether_input, request, dev_attach, dev_detach, dll_load, dll_unload, leftover,
-	    shutdown_hook, log, app_send, media;
+	    shutdown_hook, log, app_send, media, frames;
+};
+
+/* Frame events counted instead of traced (model_config.frame_records == 0). */
+struct net_frame_counts {
+	int64_t mbuf_alloc, mbuf_free, if_input, ether_input, ifq_enqueue, ifq_dequeue;
 };
 
 struct model_net {
@@ -318,9 +346,18 @@ struct model_net {
 	int dll_seq;
 	int if_seq;                  /* if_index of the next interface */
 	int shut_down;               /* model_shutdown ran */
+	int frame_records;           /* model_config.frame_records */
+	struct net_frame_counts fc;  /* frame events not traced one by one, since the last
+	                              * "frames" record (frame_records == 0) */
 };
 
 extern struct model_net model_net;
+
+/* 1 if frame events are traced one by one; else the caller counts the event in
+ * model_net.fc and does not trace it (net_frames_flush traces the counts). */
+static inline int net_frame_record(void) { return model_net.frame_records; }
+/* Trace the frame events counted since the last call as one "frames" record, if any. */
+void net_frames_flush(void);
 
 /* The world (never NULL after model_net_create). */
 static inline sim_world *net_w(void) { return model_net.w; }

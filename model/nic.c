@@ -398,6 +398,7 @@ int model_nic_stats(int n, struct model_nic_stats *out)
 	out->irqs_held_masked = u->irqs_held;
 	out->spurious_irqs = u->spurious;
 	out->dma_errors = u->dma_errors;
+	out->resets = u->resets;
 	if (u->peer)
 		out->peer_sent = (uint64_t)u->peer->sent;
 	else if (u->far)

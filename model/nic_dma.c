@@ -35,6 +35,8 @@
 static struct {
 	struct nic_region *all, *all_tail;   /* every region ever mapped, creation order */
 	struct nic_region *last;             /* the last one found */
+	struct nic_region *livev[64];        /* the live ones (a driver maps a few) ... */
+	int nlive, live_overflow;            /* ... unless more: then every one is searched */
 	uint64_t seq;
 	uint64_t bus_next;                   /* where the next region goes on the bus */
 	sim_world *kw;
@@ -62,6 +64,14 @@ struct nic_region *nic_region_at(uintptr_t a, size_t len)
 	struct nic_region *g = D.last;
 	if (g && g->live && a >= g->base && a + len <= g->end && a + len >= a)
 		return g;
+	if (!D.live_overflow) {           /* unmapped regions are never searched by host address */
+		for (int i = 0; i < D.nlive; i++) {
+			g = D.livev[i];
+			if (a >= g->base && a + len <= g->end && a + len >= a)
+				return D.last = g;
+		}
+		return NULL;
+	}
 	for (g = D.all; g; g = g->next)
 		if (g->live && a >= g->base && a + len <= g->end && a + len >= a) {
 			D.last = g;
@@ -75,6 +85,8 @@ struct nic_region *nic_region_by_bus(uint64_t bus)
 	struct nic_region *g = D.last;
 	if (g && bus >= g->bus && bus < g->bus + (g->end - g->base))
 		return g;
+	if (bus < NIC_BUS_REGION || bus >= D.bus_next)  /* regions lie in between, in order */
+		return NULL;
 	for (g = D.all; g; g = g->next)
 		if (bus >= g->bus && bus < g->bus + (g->end - g->base)) {
 			D.last = g;
@@ -125,6 +137,10 @@ void *pktsim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	g->bus = D.bus_next;
 	D.bus_next += maplen + page;  /* a guard page between regions */
 	g->live = 1;
+	if (D.nlive < (int)(sizeof(D.livev) / sizeof(D.livev[0])))
+		D.livev[D.nlive++] = g;
+	else
+		D.live_overflow = 1;
 	net_site_fill(&g->alloc, __builtin_return_address(0));
 	if (D.all_tail)
 		D.all_tail->next = g;
@@ -142,6 +158,13 @@ int pktsim_munmap(void *addr, size_t len)
 		if (!g->live || a < g->base || a >= g->base + g->maplen)
 			continue;
 		g->live = 0;
+		for (int i = 0; i < D.nlive; i++)
+			if (D.livev[i] == g) {
+				memmove(&D.livev[i], &D.livev[i + 1],
+				        (size_t)(D.nlive - i - 1) * sizeof(D.livev[0]));
+				D.nlive--;
+				break;
+			}
 		net_site_fill(&g->freed, __builtin_return_address(0));
 		region_trace("unmap", g, &g->freed);
 		if (a == g->base)

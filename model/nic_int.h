@@ -229,6 +229,7 @@ struct nic {
 	/* totals since creation (model_nic_stats) */
 	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes, rx_missed, rx_crc, tx_dropped;
 	uint64_t irqs, irqs_held, spurious, dma_errors, rx_filtered, rx_off;
+	uint64_t resets;             /* CTRL.RST writes by the driver */
 
 	/* interrupt state */
 	int asserted;                /* raised for the current (ICR & IMS) != 0 */

@@ -171,6 +171,13 @@ static void ctrl_write(struct nic *u, uint32_t v)
 {
 	uint32_t old = u->ctrl;
 	if (v & SIMNIC_CTRL_RST) {
+		char why[240];
+		u->resets++;
+		if (model_net_init_needless(why, sizeof(why)))
+			model_breach("needless-reset", "simnic%d reset by CTRL.RST in an if_init that "
+			             "has nothing to change (%s): the reset drops the frames in the "
+			             "rings and renegotiates the link; if_init must audit the chip and "
+			             "change only what differs", u->unit, why);
 		nic_reset(u, "CTRL.RST");
 		return;
 	}

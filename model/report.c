@@ -12,9 +12,11 @@
 #include <string.h>
 
 #define CALL_DEPTH 16
+#define CALLED_MAX 256
 
 struct call {
 	const char *entry;
+	const void *fnp;
 	char fn[96];
 	const char *where; /* "fn (entry)", interned on first use (model_call_where) */
 };
@@ -32,8 +34,42 @@ static struct {
 	char last_rule[64];
 	int kind_breach;
 	int kind_call;
+	int kind_return;
 	sim_world *w;
+	/* the driver functions called in this run, in first-call order, with their counts */
+	char called[CALLED_MAX][96];
+	uint64_t ncalls[CALLED_MAX];
+	int ncalled;
 } R;
+
+/* Register this module's trace kinds in w once (the world changes only in tests). */
+static void kinds(sim_world *w)
+{
+	if (R.w == w)
+		return;
+	R.w = w;
+	R.ncalled = 0;
+	R.kind_breach = sim_trace_kind(w, "breach", "sss");
+	R.kind_call = sim_trace_kind(w, "drv_call", "ss");    /* entry fn */
+	R.kind_return = sim_trace_kind(w, "drv_return", "ss"); /* entry fn */
+}
+
+/* Count a call to the driver function fn (linear: a driver has few entry points). */
+static void called_add(const char *fn)
+{
+	int i;
+	for (i = 0; i < R.ncalled; i++)
+		if (!strcmp(R.called[i], fn))
+			break;
+	if (i == R.ncalled) {
+		if (R.ncalled == CALLED_MAX)
+			return;
+		snprintf(R.called[i], sizeof(R.called[i]), "%s", fn);
+		R.ncalls[i] = 0;
+		R.ncalled++;
+	}
+	R.ncalls[i]++;
+}
 
 static int slot(void)
 {
@@ -105,36 +141,76 @@ const char *model_symbol_name(const void *fn, char *buf, size_t n)
 
 void model_call_push(const char *entry, const void *fn)
 {
+	sim_world *w = model_world();
 	int s = slot(), d = R.depth[s];
+	char name[96];
+	model_symbol_name(fn, name, sizeof(name));
 	if (d < CALL_DEPTH) {
 		R.calls[s][d].entry = entry;
 		R.calls[s][d].where = NULL;
-		model_symbol_name(fn, R.calls[s][d].fn, sizeof(R.calls[s][d].fn));
-		model_lat_enter(entry, R.calls[s][d].fn);
+		R.calls[s][d].fnp = fn;
+		memcpy(R.calls[s][d].fn, name, sizeof(name));
+		model_lat_enter(entry, R.calls[s][d].fn); /* docs/latency.md */
 	} else {
 		model_lat_enter(entry, "(too deep)");
 	}
 	R.depth[s] = d + 1;
+	if (!w)
+		return;
+	kinds(w);
+	called_add(name);
+	sim_emit(w, R.kind_call, entry, name);
 }
 
 void model_call_pop(void)
 {
-	int s = slot();
-	if (R.depth[s] > 0) {
-		model_lat_leave();
-		R.depth[s]--;
+	sim_world *w = model_world();
+	int s = slot(), d = R.depth[s];
+	if (d <= 0)
+		return;
+	model_lat_leave(); /* its hold record, while the call's text is still there */
+	R.depth[s] = d - 1;
+	if (w && d <= CALL_DEPTH) {
+		kinds(w);
+		sim_emit(w, R.kind_return, R.calls[s][d - 1].entry, R.calls[s][d - 1].fn);
 	}
 }
 
-const char *model_call_where(void)
+const char *model_driver_called(int i, uint64_t *calls)
 {
-	int s = slot(), d = R.depth[s];
-	struct call *c;
+	if (i < 0 || i >= R.ncalled)
+		return NULL;
+	if (calls)
+		*calls = R.ncalls[i];
+	return R.called[i];
+}
+
+uint64_t model_driver_calls(const char *fn)
+{
+	for (int i = 0; i < R.ncalled; i++)
+		if (!strcmp(R.called[i], fn))
+			return R.ncalls[i];
+	return 0;
+}
+
+static struct call *call_top(int s)
+{
+	int d = R.depth[s];
 	if (d == 0)
+		return NULL;
+	return &R.calls[s][(d > CALL_DEPTH ? CALL_DEPTH : d) - 1];
+}
+
+static int slot_of(int tid)
+{
+	return tid >= 0 ? tid % CALL_THREADS : 0; /* as slot() */
+}
+
+const char *model_call_where_of(int tid)
+{
+	struct call *c = call_top(slot_of(tid));
+	if (!c)
 		return "";
-	if (d > CALL_DEPTH)
-		d = CALL_DEPTH;
-	c = &R.calls[s][d - 1];
 	if (!c->where) { /* every mbuf allocation asks: format once per call */
 		char buf[sizeof(c->fn) + 48];
 		size_t f = strnlen(c->fn, sizeof(c->fn)), e = strnlen(c->entry, 44);
@@ -146,6 +222,18 @@ const char *model_call_where(void)
 	}
 	return c->where;
 }
+
+const void *model_call_fn_of(int tid)
+{
+	const struct call *c = call_top(slot_of(tid));
+	return c ? c->fnp : NULL;
+}
+
+const char *model_call_where(void)
+{
+	return model_call_where_of(slot());
+}
+
 
 void model_breach(const char *rule, const char *fmt, ...)
 {
@@ -165,10 +253,7 @@ void model_breach(const char *rule, const char *fmt, ...)
 	R.breaches++;
 	if (!w)
 		return;
-	if (R.w != w) {
-		R.w = w;
-		R.kind_breach = sim_trace_kind(w, "breach", "sss");
-	}
+	kinds(w);
 	sim_emit(w, R.kind_breach, rule, msg, where);
 	sim_world_stop(w, R.last);
 }

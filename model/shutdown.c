@@ -77,6 +77,20 @@ int net_hook_count_of_dll(const struct net_dll *d, char *buf, size_t n)
 	return c;
 }
 
+int net_hook_count_in(const void *mem, size_t size, char *buf, size_t n)
+{
+	char name[96];
+	int c = 0;
+	for (struct net_hook *h = H.head; h; h = h->next)
+		if ((const char *)h->arg >= (const char *)mem &&
+		    (const char *)h->arg < (const char *)mem + size) {
+			net_append(buf, n, "shutdown hook %s", net_fn_name((const void *)h->fn, name,
+			                                                    sizeof(name)));
+			c++;
+		}
+	return c;
+}
+
 /* Run every hook, newest first, once per io-pkt. Returns how many ran. */
 int net_shutdown_run(void)
 {

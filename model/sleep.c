@@ -46,12 +46,15 @@ int model_sleep(struct model_thread *self, const volatile void *ident, const cha
                 sim_ns timeout)
 {
 	sim_world *w = model_core.w;
+	sim_ns slept_at = sim_now(w);
 	char name[48];
 	int result;
 	snprintf(name, sizeof(name), "ltsleep \"%s\"", wmesg ? wmesg : "");
 	sim_waitq_init(w, &self->sleep_q, name);
 	sim_waitq_set_watched(&self->sleep_q, 0);
 	self->sleep_ident = ident;
+	snprintf(self->sleep_wmesg, sizeof(self->sleep_wmesg), "%s", wmesg ? wmesg : "");
+	self->sleep_since = slept_at;
 	self->woken = 0;
 	sleeper_add(self);
 	sim_emit(w, model_core.k.ltsleep, wmesg, (int64_t)(timeout == SIM_FOREVER ? 0 : timeout));
@@ -63,6 +66,28 @@ int model_sleep(struct model_thread *self, const volatile void *ident, const cha
 	model_stack_resume_wait(self);
 	sim_emit(w, model_core.k.ltsleep_done, wmesg, (int64_t)result);
 	return result;
+}
+
+int model_core_sleepers_in(const struct model_ranges *r, char *buf, size_t n)
+{
+	struct model_thread *self = model_thread_self();
+	char since[32];
+	int count = 0;
+	for (struct model_thread *t = model_core.threads_head; t; t = t->next_all) {
+		const void *fn;
+		if (t->kind != MT_PSEUDO || t == self)
+			continue;
+		fn = model_call_fn_of(t->id);
+		if (!fn || !model_in_ranges(fn, r))
+			continue;
+		sim_format_ns(t->sleep_since, since, sizeof(since));
+		model_core_append(buf, n, "%s in thread \"%s\", %s the stack context (ltsleep "
+		                  "\"%s\") since t=%s", model_call_where_of(t->id), model_thread_name(t),
+		                  t->sleeping ? "yielding" : "waiting to resume after yielding",
+		                  t->sleep_wmesg, since);
+		count++;
+	}
+	return count;
 }
 
 int model_wakeup(const volatile void *ident)

@@ -181,6 +181,7 @@ int model_stack_pass(struct model_worker *wk)
 		steps++;
 	}
 	S.proc0 = NULL;
+	model_net_pass_end();
 	token_set(NULL, NULL);
 	if (interrupted && model_stack_has_work())
 		model_worker_wake_any();

@@ -28,6 +28,11 @@
  *
  * The driver's entry points are global, not static, so that io-pkt's tools (and pktsim's
  * reports) can name the driver function that was running when something went wrong.
+ *
+ * Compiled with SAM_THREAD it also runs a tracked housekeeping thread (nw_pthread_create,
+ * reaped in detach: the "flag polled by a looping thread" quiesce pattern). The SAM_BUG_*
+ * blocks are the mistakes of the buggy variants in drivers/buggy/ (docs/bug-catalog.md),
+ * each compiled only into its variant; the reference driver has none of them.
  */
 #include <io-pkt/iopkt_driver.h>
 #include <sys/io-pkt.h>
@@ -41,6 +46,9 @@
 #include <net/if_ether.h>
 #include <nw_thread.h>
 #include <pthread.h>
+#ifdef SAM_THREAD
+#include <unistd.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +110,14 @@ struct sam_dev {
 	int			sc_tx_stuck;
 
 	void			*sc_sdhook;
+#if defined(SAM_BUG_INIT_ALLOC) || defined(SAM_BUG_LEAK_MBUF)
+	struct mbuf		*sc_spare;	/* a spare receive buffer */
+#endif
+#ifdef SAM_THREAD
+	pthread_t		sc_tid;		/* the housekeeping thread */
+	volatile int		sc_quiescing, sc_quiesce_die;
+	int			sc_thread_up;
+#endif
 };
 
 int	sam_entry(void *, struct _iopkt_self *, char *);
@@ -159,9 +175,12 @@ sam_entry(void *dll_hdl, struct _iopkt_self *iopkt, char *options)
 {
 	struct sam_mount	*mnt;
 	struct device		*dev;
+	char			devopts[256];
 	int			i, ndev, single, err;
 
 	ndev = sam_parse_ndev(options);
+	if (options != NULL && strlen(options) >= sizeof(devopts))
+		return E2BIG;
 	mnt = calloc(1, sizeof(*mnt));
 	if (mnt == NULL)
 		return ENOMEM;
@@ -170,7 +189,10 @@ sam_entry(void *dll_hdl, struct _iopkt_self *iopkt, char *options)
 	single = 0;
 	for (i = 0; i < ndev; i++) {
 		dev = NULL;	/* no parent */
-		err = dev_attach("sam", options, &sam_ca, mnt, &single, &dev, NULL);
+		/* dev_attach() takes lan=/name= out of the string it is given: a fresh copy
+		 * for each device, so that the second one is named like the first */
+		strlcpy(devopts, options != NULL ? options : "", sizeof(devopts));
+		err = dev_attach("sam", devopts, &sam_ca, mnt, &single, &dev, NULL);
 		if (err != EOK)
 			break;
 		/* io-pkt dlclose()s this when the device goes (see sam_detach) */
@@ -187,6 +209,67 @@ sam_entry(void *dll_hdl, struct _iopkt_self *iopkt, char *options)
 	return EOK;
 }
 
+#ifdef SAM_THREAD
+/* ------------------------------------------------------ housekeeping thread */
+
+void	*sam_thread(void *);
+void	sam_thread_quiesce(void *, int);
+int	sam_thread_init(void *);
+
+/*
+ * A tracked thread (it may touch mbufs and io-pkt state) that loops, polling the
+ * quiesce flag between rounds of work: the "flag polled by a looping thread" pattern.
+ * quiesce_block(1) ends it (nw_pthread_reap in detach).
+ */
+void *
+sam_thread(void *arg)
+{
+	struct sam_dev	*sc = arg;
+
+	for (;;) {
+		if (sc->sc_quiescing) {
+			sc->sc_quiescing = 0;
+			quiesce_block(sc->sc_quiesce_die);
+		}
+		usleep(1000);	/* a round of housekeeping */
+	}
+	return NULL;
+}
+
+/* From the stack context: ask the thread to reach quiesce_block(die) soon. */
+void
+sam_thread_quiesce(void *arg, int die)
+{
+	struct sam_dev	*sc = arg;
+
+	sc->sc_quiesce_die = die;
+	sc->sc_quiescing = 1;
+}
+
+/* In the new thread, before nw_pthread_create returns: its name and quiesce callback. */
+int
+sam_thread_init(void *arg)
+{
+	struct nw_work_thread	*wtp = WTP;
+
+	pthread_setname_np(0, "sam housekeeping");
+	wtp->quiesce_callout = sam_thread_quiesce;
+	wtp->quiesce_arg = arg;
+	return EOK;
+}
+
+static int
+sam_thread_start(struct sam_dev *sc)
+{
+	int	err;
+
+	err = nw_pthread_create(&sc->sc_tid, NULL, sam_thread, sc, 0, sam_thread_init, sc);
+	if (err == EOK)
+		sc->sc_thread_up = 1;
+	return err;
+}
+#endif
+
 /* ----------------------------------------------------------------- attach */
 
 /*
@@ -202,6 +285,10 @@ sam_attach(struct device *parent, struct device *self, void *aux)
 	uint8_t		enaddr[ETHER_ADDR_LEN];
 	int		err;
 
+#ifdef SAM_BUG_ATTACH_YIELD
+	/* BUG: waits for the hardware to power up before counting the device (yields) */
+	nic_delay(10);
+#endif
 	/*
 	 * Count the device before anything that may yield the stack context: another
 	 * device's detach running meanwhile must see that the DLL is still in use.
@@ -231,6 +318,14 @@ sam_attach(struct device *parent, struct device *self, void *aux)
 	callout_init(&sc->sc_monitor_callout);
 	callout_init(&sc->sc_kick_callout);
 
+#ifdef SAM_BUG_ATTACH_FAIL_LEAK
+	/* BUG: the hook is established early, and the failure paths below forget it */
+	sc->sc_sdhook = shutdownhook_establish(sam_shutdown, sc);
+#endif
+#ifdef SAM_BUG_MTU_ATTACH
+	/* BUG: the receiver's frame limit is programmed once, here, and never again */
+	sc->sc_hwmtu = ETHERMTU;
+#endif
 	/* Fill in the interrupt entry, then register it with an io-pkt worker. */
 	sc->sc_inter.func = sam_process_interrupt;
 	sc->sc_inter.enable = sam_enable_interrupt;
@@ -261,15 +356,33 @@ sam_attach(struct device *parent, struct device *self, void *aux)
 	enaddr[5] = sc->sc_dev.dv_unit & 0xff;
 	ether_ifattach(ifp, enaddr);
 
+#ifndef SAM_BUG_ATTACH_FAIL_LEAK
 	/* A missing hook only loses the quiet stop at exit: not worth failing for. */
 	sc->sc_sdhook = shutdownhook_establish(sam_shutdown, sc);
+#endif
+#ifdef SAM_BUG_LEAK_MBUF
+	/* a spare receive buffer for when the pool runs dry (detach forgets it: the BUG) */
+	sc->sc_spare = m_getcl(M_WAIT, MT_DATA, M_PKTHDR);
+#endif
+#ifdef SAM_THREAD
+	if ((err = sam_thread_start(sc)) != EOK) {
+		if (sc->sc_sdhook != NULL)
+			shutdownhook_disestablish(sc->sc_sdhook);
+		ether_ifdetach(ifp);
+		if_detach(ifp);
+		interrupt_entry_remove(&sc->sc_inter, NULL);
+		goto fail_mutex;
+	}
+#endif
 
 	return EOK;
 
 fail_mutex:
 	pthread_mutex_destroy(&sc->sc_ring_mutex);
 fail_ring:
+#ifndef SAM_BUG_FAIL_NO_FREE	/* BUG: the ring is forgotten on the failure path */
 	free(sc->sc_ring);
+#endif
 	sc->sc_ring = NULL;
 fail:
 	sc->sc_mount->ndevs--;
@@ -328,7 +441,13 @@ sam_init(struct ifnet *ifp)
 	/* largest frame the receiver accepts: follows the MTU */
 	if (ifp->if_mtu > ETHERMTU_JUMBO)
 		return EINVAL;
+#ifndef SAM_BUG_MTU_ATTACH
 	sc->sc_hwmtu = ifp->if_mtu;
+#endif
+#ifdef SAM_BUG_INIT_ALLOC
+	/* BUG: a spare receive buffer on every init; the one from the last init is lost */
+	sc->sc_spare = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+#endif
 
 	sam_set_multicast(sc);
 
@@ -336,7 +455,10 @@ sam_init(struct ifnet *ifp)
 	 * The interrupt is attached on the first init and after a stop that disabled
 	 * the device, never twice.
 	 */
-	if (sc->sc_iid == -1) {
+#ifndef SAM_BUG_INIT_INTR	/* BUG: attached again on every init, the old one forgotten */
+	if (sc->sc_iid == -1)
+#endif
+	{
 		ret = InterruptAttach_r(sc->sc_irq, sam_isr, sc, sizeof(*sc),
 		    _NTO_INTR_FLAGS_TRK_MSK);
 		if (ret < 0)
@@ -344,6 +466,10 @@ sam_init(struct ifnet *ifp)
 		sc->sc_iid = ret;
 	}
 
+#ifdef SAM_BUG_INIT_CALLOUT_INIT
+	/* BUG: "make sure the callout is clean" — on a callout that may be armed */
+	callout_init(&sc->sc_monitor_callout);
+#endif
 	/* Periodic housekeeping; callout_msec() restarts it if already armed. */
 	sc->sc_monitor_run = 1;
 	callout_msec(&sc->sc_monitor_callout, SAM_MONITOR_MS, sam_monitor, sc);
@@ -648,7 +774,9 @@ sam_stop(struct ifnet *ifp, int disable)
 
 	/* Periodic work first: the flag closes the window callout_stop() leaves. */
 	sc->sc_monitor_run = 0;
+#ifndef SAM_BUG_NO_CALLOUT_STOP	/* BUG: "the run flag is enough" — the callout stays armed */
 	callout_stop(&sc->sc_monitor_callout);
+#endif
 
 	/* Transmit side, under the TX mutex. */
 	NW_SIGLOCK_P(&ifp->if_snd_ex, sc->sc_iopkt, wtp);
@@ -702,18 +830,53 @@ sam_detach(struct device *dev, int flags)
 {
 	struct sam_dev	*sc = (struct sam_dev *)dev;
 	struct ifnet	*ifp = &sc->sc_ec.ec_if;
+#ifdef SAM_BUG_DETACH_YIELD
+	/*
+	 * BUG: the device is uncounted first, then detach waits for the transmitter to
+	 * drain (yields the stack context): another device's detach may unload the DLL.
+	 */
+	int		last = --sc->sc_mount->ndevs == 0;
 
+	if (!last)
+		sc->sc_dev.dv_dll_hdl = NULL;
+	if (ifp->if_flags & IFF_RUNNING)
+		nic_delay(20);
+#endif
+
+#ifdef SAM_THREAD
+#ifndef SAM_BUG_NO_REAP	/* BUG: the thread outlives its device and the DLL */
+	if (sc->sc_thread_up) {
+		nw_pthread_reap(sc->sc_tid);
+		sc->sc_thread_up = 0;
+	}
+#endif
+#endif
 	sam_stop(ifp, 1);		/* callouts stopped, interrupt detached */
+#ifndef SAM_BUG_NO_INTR_REMOVE	/* BUG: the entry stays registered with a worker */
 	interrupt_entry_remove(&sc->sc_inter, NULL);
+#endif
 	ether_ifdetach(ifp);
 	if_detach(ifp);
+#ifndef SAM_BUG_NO_HOOK_DISESTABLISH	/* BUG: the hook outlives the device */
 	if (sc->sc_sdhook != NULL)
 		shutdownhook_disestablish(sc->sc_sdhook);
+#endif
+#ifdef SAM_BUG_INIT_ALLOC
+	if (sc->sc_spare != NULL)
+		m_freem(sc->sc_spare);
+#endif
 
 	pthread_mutex_destroy(&sc->sc_ring_mutex);
+#ifndef SAM_BUG_DETACH_NO_FREE	/* BUG: the receive ring outlives the device */
 	free(sc->sc_ring);
+#endif
 	sc->sc_ring = NULL;
 
+#ifdef SAM_BUG_DETACH_YIELD
+	if (last)
+		free(sc->sc_mount);
+	return EOK;
+#endif
 	/*
 	 * Last, and nothing after it may yield the stack context: once we stop
 	 * counting this device, another detach may unload the DLL. While devices of

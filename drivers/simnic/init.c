@@ -84,6 +84,11 @@ simnic_init(struct ifnet *ifp)
 	/* io-pkt is going away (the shutdown hook silenced the chip): do not wake it up. */
 	if (sc->sc_dying)
 		return ENXIO;
+#ifdef SIMNIC_BUG_INIT_RESET
+	/* BUG (drivers/buggy/simnic-init-reset): start from a clean chip on every init */
+	if ((err = simnic_reset(sc, 1)) != EOK)
+		return err;
+#endif
 
 	/* Largest frame the receive side passes up: follows the MTU (a VLAN tag allowed). */
 	if (ifp->if_mtu > ETHERMTU_JUMBO)

@@ -34,6 +34,9 @@ run() {
 want_rc() { [ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1"; }
 want_out() { grep -qE -- "$1" <<<"$out" || fail "$2: output lacks /$1/"; }
 lacks_out() { ! grep -qE -- "$1" <<<"$out" || fail "$2: output has /$1/"; }
+# trace_in DIR NAME SEED: the newest trace of scenario NAME with SEED under DIR/traces
+# (named NAME.seedSEED.DRIVER-ID.trace, docs/scenarios.md)
+trace_in() { ls -t "$1"/traces/"$2".seed"$3".*.trace 2>/dev/null | head -n1; }
 digest_of() { sed -n 's/.*digest=\([0-9a-f]\{16\}\).*/\1/p' <<<"$1" | head -n1; }
 # finish: the end of a script: fail if any check failed
 finish() {

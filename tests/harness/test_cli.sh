@@ -71,14 +71,16 @@ cmp -s "$T/r1.trace" "$T/r2.trace" || fail "two runs of one seed give different 
 
 run "$PKTSIM" run "$FIX/random.lua" --seed 1 --out "$T/out"
 want_rc 0 "random.lua --seed 1"
-[ -f "$T/out/traces/random.seed1.trace" ] || fail "trace not at DIR/traces/NAME.seed1.trace"
+ls "$T"/out/traces/random.seed1.sam-[0-9a-f]*.trace >/dev/null 2>&1 ||
+	fail "trace not at DIR/traces/NAME.seed1.DRIVER-ID.trace"
 s1=$(digest_of "$out")
 run "$PKTSIM" run "$FIX/random.lua" --seed 2 --out "$T/out"
 want_rc 0 "random.lua --seed 2"
 s2=$(digest_of "$out")
 [ -n "$s1" ] && [ "$s1" != "$s2" ] || fail "seeds 1 and 2 give the same digest ($s1)"
 run "$PKTSIM" run "$FIX/random.lua" --out "$T/out"
-[ -f "$T/out/traces/random.seed11.trace" ] || fail "the scenario's seed (11) does not name the trace"
+ls "$T"/out/traces/random.seed11.sam-*.trace >/dev/null 2>&1 ||
+	fail "the scenario's seed (11) does not name the trace"
 
 # ------------------------------------------------------------------------ replay
 run "$PKTSIM" replay "$T/r1.trace"
@@ -187,11 +189,13 @@ run "$PKTSIM" run "$FIX/expect_fail.lua" --out "$T/out"
 want_rc 1 "failing expectation"
 want_out "^FAIL .*expect_fail.lua  vtime=2.000ms" "failing expectation"
 want_out "$msg" "failing expectation message"
-want_out "^    trace: $T/out/traces/expect_fail.seed9.trace\$" "failing expectation names its trace"
-want_out "^    replay: pktsim replay $T/out/traces/expect_fail.seed9.trace\$" \
+want_out "^    trace: $T/out/traces/expect_fail.seed9.sam-[0-9a-f]{8}.trace\$" \
+	"failing expectation names its trace"
+want_out "^    replay: pktsim replay $T/out/traces/expect_fail.seed9.sam-[0-9a-f]{8}.trace\$" \
 	"failing expectation gives the replay command"
-[ -s "$T/out/traces/expect_fail.seed9.trace" ] || fail "the failing run left no trace"
-run "$PKTSIM" replay "$T/out/traces/expect_fail.seed9.trace"
+eftrace=$(sed -n 's/^    trace: //p' <<<"$out")
+[ -s "$eftrace" ] || fail "the failing run left no trace"
+run "$PKTSIM" replay "$eftrace"
 want_rc 0 "replay of the failing trace"
 want_out "^FAIL " "replay reproduces the verdict"
 want_out "$msg" "replay reproduces the failure message"

@@ -15,27 +15,30 @@ want_rc 0 "latency_start with test-net"
 want_out "^stack-context latency \(virtual time" "the terminal report"
 want_out "^  if_start +[0-9]+ " "the per-entry-point table"
 want_out "^probe \(a status request every 250\.000us\): [0-9]+ samples" "the probe line"
-for f in latency_start.seed1.json latency_start.seed1.hist.svg latency_start.seed1.timeline.svg; do
+# the files are named like the trace: NAME.seedN.ID
+trace=$(ls "$T"/a/traces/latency_start.seed1.*.trace)
+base=$(basename "$trace" .trace)
+for f in "$base.json" "$base.hist.svg" "$base.timeline.svg"; do
 	[ -s "$T/a/latency/$f" ] || fail "no $f in the report folder"
 done
-grep -q '"schema": "pktsim-latency/1"' "$T/a/latency/latency_start.seed1.json" ||
+grep -q '"schema": "pktsim-latency/1"' "$T/a/latency/$base.json" ||
 	fail "the JSON report lacks its schema"
-grep -q '<svg' "$T/a/latency/latency_start.seed1.timeline.svg" || fail "the timeline is not SVG"
+grep -q '<svg' "$T/a/latency/$base.timeline.svg" || fail "the timeline is not SVG"
 d1=$(digest_of "$out")
 
 run "$PKTSIM" run "$scn" --driver test-net --out "$T/b"
 want_rc 0 "latency_start again"
 [ "$(digest_of "$out")" = "$d1" ] || fail "digests differ between two runs"
-cmp -s "$T/a/latency/latency_start.seed1.json" "$T/b/latency/latency_start.seed1.json" ||
+cmp -s "$T/a/latency/$base.json" "$T/b/latency/$base.json" ||
 	fail "the JSON reports of two runs differ"
-cmp -s "$T/a/latency/latency_start.seed1.timeline.svg" "$T/b/latency/latency_start.seed1.timeline.svg" ||
+cmp -s "$T/a/latency/$base.timeline.svg" "$T/b/latency/$base.timeline.svg" ||
 	fail "the timelines of two runs differ"
 
 run "$PKTSIM" run "$scn" --driver test-net --out "$T/q" --quiet
 want_rc 0 "latency_start --quiet"
 lacks_out "stack-context latency" "--quiet prints no latency report"
 
-run "$PKTSIM" replay "$T/a/traces/latency_start.seed1.trace"
+run "$PKTSIM" replay "$trace"
 want_rc 0 "replay of latency_start"
 want_out "^identical: " "the replay is identical"
 
@@ -45,7 +48,7 @@ want_rc 1 "latency_callout with lat-callout-poll"
 want_out "^  1\. simnic_mii_monitor held 2\.[0-9]+ms at t=" "the worst hold is the polling callout"
 want_out "^     in32 STATUS x2[0-9]{3} = 2\.[0-9]+ms in simnic_mii_monitor" "its costing events"
 grep -q '"what": "in32 STATUS", "fn": "simnic_mii_monitor", "count": 2001' \
-	"$T/c/latency/latency_callout.seed1.json" || fail "the JSON worst hold lacks its events"
+	"$T"/c/latency/latency_callout.seed1.*.json || fail "the JSON worst hold lacks its events"
 
 # --latency: the report of a scenario that does not ask for it
 run "$PKTSIM" run "$SRC/scenarios/lifecycle.lua" --driver sam --out "$T/l"

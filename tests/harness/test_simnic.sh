@@ -47,7 +47,7 @@ for scn in simnic_traffic simnic_forward simnic_link_flap; do
 	want_rc 0 "$scn, again"
 	d2=$(digest_of "$out")
 	[ -n "$d1" ] && [ "$d1" = "$d2" ] || fail "$scn: digests differ between runs ($d1, $d2)"
-	run "$PKTSIM" replay "$T/a/traces/$scn.seed1.trace"
+	run "$PKTSIM" replay "$(trace_in "$T/a" $scn 1)"
 	want_rc 0 "$scn replay"
 	want_out "^identical: " "$scn replay is identical"
 done

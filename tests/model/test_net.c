@@ -25,7 +25,9 @@
 #define TEST_NET_SO PKTSIM_DRIVER_DIR "/devnp-test-net.so"
 
 /* A world with io-pkt whose driver folder is the build's. */
-static void net_setup(void)
+/* The world and io-pkt of a test, traced to trace (NULL: no file), with
+ * model_config.frame_records = frame_records. */
+static void net_setup_traced(const char *trace, int frame_records)
 {
 	struct sim_config cfg;
 	struct model_config mc;
@@ -33,16 +35,23 @@ static void net_setup(void)
 	sim_config_defaults(&cfg);
 	cfg.ncpus = 2;
 	cfg.time_limit = 60 * SIM_S;
+	cfg.trace_path = trace;
 	ck_assert_int_eq(sim_world_create(&cfg, &W, err, sizeof(err)), 0);
 	model_config_defaults(&mc);
 	mc.workers = 1;
 	mc.driver_dir = PKTSIM_DRIVER_DIR;
+	mc.frame_records = frame_records;
 	ck_assert_msg(model_create(W, &mc, err, sizeof(err)) == 0, "%s", err);
 	/* these tests pin the net half's times to the nanosecond: mbuf operations free of
 	 * cost, as before the cost model (its own tests are tests/model/test_latency.c) */
 	ck_assert_int_eq(model_lat_cost_set("mbuf_alloc", 0, err, sizeof(err)), 0);
 	ck_assert_int_eq(model_lat_cost_set("mbuf_free", 0, err, sizeof(err)), 0);
 	logbuf[0] = 0;
+}
+
+static void net_setup(void)
+{
+	net_setup_traced(NULL, 1);
 }
 
 static struct model_mbuf_info mbufs(const char *driver)
@@ -64,10 +73,12 @@ static struct model_if_info ifinfo(const char *name)
 enum tdev_start_mode { START_DRAIN, START_OACTIVE, START_KEEP_MUTEX };
 
 struct tdev_cfg {
-	int fail;                  /* attach fails with EIO */
+	int fail;                  /* attach fails with EIO (2: leaving a callout armed in the
+	                            * device, 3: a shutdown hook on it) */
 	int maxlen;                /* IFQ_SET_MAXLEN(if_snd) if > 0 */
 	enum tdev_start_mode start;
 	int jumbo;
+	int note_needless;         /* if_init notes model_net_init_needless */
 };
 
 struct tdev {
@@ -75,7 +86,11 @@ struct tdev {
 	struct ethercom sc_ec;
 	struct ifmedia sc_media;
 	struct tdev_cfg cfg;
+	struct callout sc_tick;
 };
+
+void tdev_tick(void *arg) {}
+void tdev_hook(void *arg) {}
 
 static struct tdev_cfg CFG;
 static struct tdev *LAST;   /* the last device attached */
@@ -86,6 +101,10 @@ CFATTACH_DECL(tdev, sizeof(struct tdev), NULL, tdev_attach, tdev_detach, NULL);
 
 int tdev_init(struct ifnet *ifp)
 {
+	struct tdev *sc = ifp->if_softc;
+	char why[240];
+	if (sc->cfg.note_needless)
+		note("needless=%d", model_net_init_needless(why, sizeof(why)));
 	ifp->if_flags |= IFF_RUNNING;
 	return EOK;
 }
@@ -146,6 +165,12 @@ int tdev_attach(struct device *parent, struct device *self, void *aux)
 	if (sc->cfg.fail) {
 		struct mbuf *m = m_gethdr(M_DONTWAIT, MT_DATA);   /* cleaned up before failing */
 		m_freem(m);
+		if (sc->cfg.fail == 2) {                           /* ... but not the callout */
+			callout_init(&sc->sc_tick);
+			callout_msec(&sc->sc_tick, 100, tdev_tick, sc);
+		} else if (sc->cfg.fail == 3) {                    /* ... nor the hook */
+			shutdownhook_establish(tdev_hook, sc);
+		}
 		return EIO;
 	}
 	ifp->if_softc = sc;
@@ -561,6 +586,27 @@ START_TEST(test_dev_attach_failure_leaves_nothing)
 }
 END_TEST
 
+static void scn_attach_fails_leaving(sim_world *w, void *arg)
+{
+	CFG.fail = (int)(intptr_t)arg;
+	attach("");
+	CFG.fail = 0;
+}
+
+/* _i = 0: a callout left armed in the freed device; 1: a shutdown hook on it */
+START_TEST(test_dev_attach_failure_leftovers_reported)
+{
+	net_setup();
+	spawn("scenario", scn_attach_fails_leaving, (void *)(intptr_t)(_i + 2));
+	ck_breach(run(), "attach-failed-leftovers",
+	          _i == 0 ? "the attach of tdev0 failed (Input/output error) but left behind: "
+	                    "callout 1 (tdev_tick) still pending"
+	                  : "but left behind: shutdown hook tdev_hook");
+	ck_assert_msg(strstr(model_breach_last(), "(in tdev_attach (attach)"), "%s",
+	              model_breach_last());
+}
+END_TEST
+
 static void scn_no_detach(sim_world *w, void *arg)
 {
 	note("attach=%d", drv_request("attach", "drvr_init", req_attach_nodet, NULL));
@@ -710,6 +756,85 @@ START_TEST(test_send_when_down_enetdown_and_freed)
 	ck_assert_str_eq(logbuf, "tdev0 rc=0 single=0 opts=\"\"@0 rc=100@0 mbufs=0 allocs=1 frees=1@0 "
 	                         "rc=0@0 opackets=1@0 big=90@0 ");
 	ck_no_breach();
+}
+END_TEST
+
+static void scn_send_batch(sim_world *w, void *arg)
+{
+	int sent;
+	attach("");
+	ifconfig("tdev0", "up");
+	note("rc=%d", model_app_send_n("tdev0", 100, 7, &sent));
+	note("sent=%d opackets=%llu", sent, (unsigned long long)ifinfo("tdev0").opackets);
+}
+
+/* The sum of the counts (argument k) of every "frames" record, and how many records of
+ * kind there are, in the trace text trace_grep gave. */
+static long count_records(const char *text)
+{
+	long n = 0;
+	for (const char *p = text; (p = strstr(p, "; ")); p += 2)
+		n++;
+	return n;
+}
+
+static long sum_field(const char *text, int k)
+{
+	long sum = 0;
+	for (const char *p = text; *p;) {
+		long v[6] = { 0 };
+		if (sscanf(p, "%ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) < 6)
+			break;
+		sum += v[k];
+		if (!(p = strstr(p, "; ")))
+			break;
+		p += 2;
+	}
+	return sum;
+}
+
+/* frame_records: "each" traces every mbuf allocation and free and if_snd enqueue and
+ * dequeue; "batch" traces none of them but counts them in "frames" records, whose sums
+ * are the same numbers, and the run is otherwise the same. */
+START_TEST(test_frame_records_batch_counts)
+{
+	char path[2][1024], each[4][8192], frames[8192], log_each[8192];
+	for (int mode = 1; mode >= 0; mode--) {
+		pid_t pid;
+		int st;
+		tmp_path(path[mode], sizeof(path[mode]), mode ? "each.trace" : "batch.trace");
+		if ((pid = fork()) == 0) { /* one world per process */
+			net_setup_traced(path[mode], mode);
+			spawn("scenario", scn_send_batch, NULL);
+			ck_assert_int_eq(run(), SIM_END_DONE);
+			trace_finish();
+			ck_no_breach();
+			printf("%s\n", logbuf);
+			_exit(strstr(logbuf, "rc=0@0 sent=7 opackets=7@0") ? 0 : 1);
+		}
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mode %d: status %d", mode, st);
+	}
+	trace_grep(path[1], "mbuf_alloc", each[0], sizeof(each[0]));
+	trace_grep(path[1], "mbuf_free", each[1], sizeof(each[1]));
+	trace_grep(path[1], "ifq", each[2], sizeof(each[2]));
+	trace_grep(path[1], "frames", each[3], sizeof(each[3]));
+	ck_assert_int_eq(count_records(each[0]), 7);
+	ck_assert_int_eq(count_records(each[1]), 7);
+	ck_assert_int_eq(count_records(each[3]), 0);
+	trace_grep(path[0], "frames", frames, sizeof(frames));
+	ck_assert_int_gt(count_records(frames), 0);
+	ck_assert_int_eq(sum_field(frames, 0), 7);   /* mbuf allocations */
+	ck_assert_int_eq(sum_field(frames, 1), 7);   /* frees */
+	ck_assert_int_eq(sum_field(frames, 4), 7);   /* if_snd enqueues */
+	ck_assert_int_eq(sum_field(frames, 5), 7);   /* dequeues */
+	ck_assert_ptr_nonnull(strstr(each[2], "enqueue tdev0"));
+	trace_grep(path[0], "mbuf_alloc", log_each, sizeof(log_each));
+	ck_assert_str_eq(log_each, "");
+	trace_grep(path[0], "ifq", log_each, sizeof(log_each));
+	ck_assert_str_eq(log_each, "");
+	unlink(path[0]);
+	unlink(path[1]);
 }
 END_TEST
 
@@ -1142,6 +1267,37 @@ START_TEST(test_shutdown_hook_removed_twice)
 }
 END_TEST
 
+/* An if_init with nothing to change: a running interface asked for the address, MTU,
+ * flags, multicast list and station address of its last if_init (model/ifnet.c). */
+static void scn_needless(sim_world *w, void *arg)
+{
+	CFG.note_needless = 1;
+	attach("");
+	ifconfig("tdev0", "10.0.0.1/24");               /* first: not running */
+	ifconfig("tdev0", "10.0.0.1/24");               /* the same again */
+	ifconfig("tdev0", "mtu 1400");                  /* the MTU changed */
+	ifconfig("tdev0", "10.0.0.1/24");
+	ifconfig("tdev0", "10.0.0.2/24");               /* another address */
+	ifconfig("tdev0", "addmulti 01:00:5e:00:00:01");
+	ifconfig("tdev0", "10.0.0.2/24");               /* the multicast list changed */
+	ifconfig("tdev0", "down");
+	ifconfig("tdev0", "up");                        /* after a stop */
+	ifconfig("tdev0", "up");                        /* up and running: again */
+	CFG.note_needless = 0;
+}
+
+START_TEST(test_if_init_with_nothing_to_change)
+{
+	net_setup();
+	spawn("scenario", scn_needless, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	ck_assert_str_eq(logbuf,
+	    "tdev0 rc=0 single=0 opts=\"\"@0 needless=0@0 needless=1@0 needless=0@0 "
+	    "needless=1@0 needless=0@0 needless=0@0 needless=0@0 needless=1@0 ");
+	ck_no_breach();
+}
+END_TEST
+
 /* ============================================================ suite */
 
 static Suite *net_suite(void)
@@ -1152,6 +1308,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_mbuf_double_free_names_sites);
 	tcase_add_test(tc, test_mbuf_use_after_free_detected);
 	tcase_add_test(tc, test_mbuf_cluster_write_after_free_detected);
+	tcase_add_test(tc, test_frame_records_batch_counts);
 	tcase_add_test(tc, test_mbuf_leak_listed_with_site);
 	tcase_add_test(tc, test_mbuf_fault_injection_and_limit);
 	tcase_add_test(tc, test_mbuf_waitok_waits_in_pseudo_thread);
@@ -1162,6 +1319,7 @@ static Suite *net_suite(void)
 	tc = tcase_create("devices");
 	tcase_add_test(tc, test_dev_attach_naming);
 	tcase_add_test(tc, test_dev_attach_failure_leaves_nothing);
+	tcase_add_loop_test(tc, test_dev_attach_failure_leftovers_reported, 0, 2);
 	tcase_add_test(tc, test_dev_attach_outside_stack_eperm);
 	tcase_add_test(tc, test_destroy_without_detach_function);
 	suite_add_tcase(s, tc);
@@ -1177,6 +1335,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_if_start_keeping_tx_mutex);
 	tcase_add_test(tc, test_if_input_dropped_when_down);
 	tcase_add_test(tc, test_link_change_from_untracked_thread);
+	tcase_add_test(tc, test_if_init_with_nothing_to_change);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("loading");

@@ -315,17 +315,6 @@ END_TEST
 
 /* ------------------------------------------------------------- emitv */
 
-/* sim_trace_writer_emitv through a variadic call, as sim_emit makes it. */
-static void emit(sim_trace *t, sim_ns time, uint32_t thread, uint16_t cpu, uint16_t kind,
-		 const char *sig, ...)
-{
-	va_list ap;
-
-	va_start(ap, sig);
-	sim_trace_writer_emitv(t, time, thread, cpu, kind, sig, ap);
-	va_end(ap);
-}
-
 /* The sample stream of write_sample, emitted from arguments instead of records. */
 static void emit_sample(sim_trace *t)
 {

@@ -10,6 +10,7 @@
 #include "trace_int.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,17 @@
 /* ---------------------------------------------------------------- helpers */
 
 /* A temporary file path for this test process: $PKTSIM_TEST_TMP (created) or /tmp. */
+/* sim_trace_writer_emitv through a variadic call, as sim_emit makes it. */
+FIXTURE void emit(sim_trace *t, sim_ns time, uint32_t thread, uint16_t cpu, uint16_t kind,
+		  const char *sig, ...)
+{
+	va_list ap;
+
+	va_start(ap, sig);
+	sim_trace_writer_emitv(t, time, thread, cpu, kind, sig, ap);
+	va_end(ap);
+}
+
 FIXTURE void tmp_path(char *buf, size_t n, const char *name)
 {
 	const char *dir = getenv("PKTSIM_TEST_TMP");
