@@ -21,6 +21,8 @@ enum rule_do {
 	D_PAIR_BEGIN, /* remember when the object named by key arg began */
 	D_PAIR_END,   /* a span from its D_PAIR_BEGIN to now, on the record's thread */
 	D_CPU_SPAN,   /* a span on the record's CPU: start arg, duration arg (value) */
+	D_PAST_SPAN,  /* a span on the record's thread that ended now: start arg (value),
+	               * its length two arguments later (a "hold": start, held, elapsed) */
 	D_INSTANT,
 	D_FAILURE,    /* an instant that also explains why the run failed */
 	D_COUNT_ADD,  /* counter name += value */
@@ -74,6 +76,7 @@ static const struct rule rules[] = {
 	{ "drv_call", D_BEGIN, "driver", ON_SELF, 1, 0, -1, NULL, 0 },
 	{ "drv_return", D_END, "driver", ON_SELF, -1, -1, -1, NULL, 0 },
 	{ "spend", D_CPU_SPAN, "cpu", ON_SELF, -1, -1, 1, NULL, 0 },
+	{ "hold", D_PAST_SPAN, "hold", ON_SELF, 1, 7, 4, NULL, 0 }, /* docs/latency.md */
 	{ "request_start", D_PAIR_BEGIN, "request", ON_SELF, 1, -1, 0, NULL, 0 },
 	{ "request_done", D_PAIR_END, "request", ON_SELF, 1, -1, 0, NULL, 0 },
 	{ "irq_raise", D_INSTANT, "irq", ON_SELF, -1, -1, -1, NULL, 0 },
@@ -422,6 +425,20 @@ static int apply(struct builder *b, const struct rule *r, const struct sim_recor
 			s->t1 = x->args[0].i + x->args[1].i;
 			snprintf(s->name, sizeof(s->name), "%s", b->tl->tracks[th].name);
 		}
+		return rc;
+	}
+	case D_PAST_SPAN: {
+		size_t before = b->tl->nspans;
+		int rc;
+		if (r->value + 2 >= x->nargs || x->args[r->value].type != SIM_ARG_INT ||
+		    x->args[r->value + 2].type != SIM_ARG_INT)
+			return 0;
+		if ((tr = rule_track(b, r, x)) < 0)
+			return -ENOMEM;
+		rc = span_open(b, tr, r, x, x->args[r->value].i, kind_name);
+		if (!rc && b->tl->nspans > before && b->open[tr].nopen) /* not dropped: close it */
+			b->tl->spans[b->open[tr].open[--b->open[tr].nopen]].t1 =
+				x->args[r->value].i + x->args[r->value + 2].i;
 		return rc;
 	}
 	case D_FAILURE:
