@@ -18,7 +18,7 @@ static char *mem_text(FILE *f, char **buf)
 /* ---------------------------------------------------------- a synthetic trace */
 
 enum { K_THREAD, K_ACQ, K_REL, K_CALL, K_RET, K_IRQ, K_ALLOC, K_FREE, K_IFQ, K_FAIL,
-       K_OTHER, K_SPEND, NKINDS };
+       K_OTHER, K_SPEND, K_HOLD, NKINDS };
 
 /* name and signature of each kind, as sim/ and model/ register them */
 static const char *const kinds[NKINDS][2] = {
@@ -26,10 +26,12 @@ static const char *const kinds[NKINDS][2] = {
 	{ "drv_call", "ss" }, { "drv_return", "ss" }, { "irq_raise", "ii" },
 	{ "mbuf_alloc", "iiss" }, { "mbuf_free", "iss" }, { "ifq", "ssii" },
 	{ "expect_fail", "s" }, { "no_rule_for_this", "i" }, { "spend", "ii" },
+	{ "hold", "sssiiiis" },
 };
 
 /* Thread 1 "worker" on CPU 0 takes the stack at 100, calls drv_start (if_start) which
- * calls drv_inner at 150-180, returns at 200, releases at 250; an interrupt at 300; two
+ * calls drv_inner at 150-180 (a hold of 20 ns held, 30 elapsed: docs/latency.md), returns
+ * at 200, releases at 250; an interrupt at 300; two
  * mbufs allocated and one freed; the queue of en0 at 3, then a drop from it; a failed
  * expectation at 400; then
  * (unless closed) drv_hang is entered at 500 and the trace ends there. */
@@ -51,6 +53,8 @@ static void trace_write(const char *path, int close_it)
 	emit(t, 120, 1, 0, K_CALL, "ss", "if_start", "drv_start");
 	emit(t, 150, 1, 0, K_CALL, "ss", "callout", "drv_inner");
 	emit(t, 160, 1, 0, K_SPEND, "ii", (int64_t)160, (int64_t)15);
+	emit(t, 180, 1, 0, K_HOLD, "sssiiiis", "callout", "drv_inner", "stack", (int64_t)1,
+	     (int64_t)150, (int64_t)20, (int64_t)30, "in32 STATUS x1 = 20ns in drv_inner");
 	emit(t, 180, 1, 0, K_RET, "ss", "callout", "drv_inner");
 	emit(t, 200, 1, 0, K_RET, "ss", "if_start", "drv_start");
 	emit(t, 250, 1, 0, K_REL, "is", (int64_t)1, "worker");
@@ -98,7 +102,7 @@ START_TEST(test_timeline_rules)
 	trace_write(path, 1);
 	ck_assert_int_eq(report_timeline_read(path, &tl, err, sizeof(err)), 0);
 	ck_assert_int_eq(tl.complete, 1);
-	ck_assert_uint_eq(tl.events, 16);
+	ck_assert_uint_eq(tl.events, 17);
 	/* the hold is named by the first driver function its holder called */
 	s = span_named(&tl, "drv_start");
 	ck_assert_ptr_nonnull(s);
@@ -117,6 +121,18 @@ START_TEST(test_timeline_rules)
 	ck_assert_int_eq(s->t1, 180);
 	ck_assert_str_eq(tl.tracks[s->track].name, "worker");
 	ck_assert_int_eq(tl.tracks[s->track].cpu, 0);
+	/* the hold record: a span over the call, inside it, its costing events as detail */
+	s = NULL;
+	for (size_t i = 0; i < tl.nspans; i++)
+		if (!strcmp(tl.spans[i].cat, "hold"))
+			s = &tl.spans[i];
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "drv_inner");
+	ck_assert_str_eq(s->detail, "in32 STATUS x1 = 20ns in drv_inner");
+	ck_assert_int_eq(s->t0, 150);
+	ck_assert_int_eq(s->t1, 180);
+	ck_assert_int_eq(s->depth, 2);
+	ck_assert_str_eq(tl.tracks[s->track].name, "worker");
 	/* computation on CPU 0, named by the thread */
 	s = span_named(&tl, "worker");
 	ck_assert_ptr_nonnull(s);
