@@ -45,6 +45,13 @@ static void trace_input(int kind, const char *ifname, struct mbuf *m, const char
 	sim_emit(net_w(), kind, ifname, (int64_t)(m ? m->m_pkthdr.len : 0), what);
 }
 
+/* 1 if the caller is an io-pkt worker thread (doing interrupt work). */
+static int self_is_worker(void)
+{
+	struct model_thread *t = model_thread_self();
+	return t && model_thread_kind(t) == MT_WORKER;
+}
+
 /* 1 if the calling thread may hand frames or link changes to io-pkt. */
 static int input_thread_ok(const char *api)
 {
@@ -115,7 +122,11 @@ void ether_input(struct ifnet *ifp, struct mbuf *m)
 		trace_input(model_net.k.if_input, r->name, m, "queued");
 	else
 		model_net.fc.if_input++;
-	model_stack_kick();
+	/* a worker handing frames up from process_interrupt serves the stack itself when its
+	 * interrupt work is done, or kicks it after this process_interrupt if more interrupt
+	 * work waits (worker.c): a kick per frame would hand each frame to another worker */
+	if (!self_is_worker())
+		model_stack_kick();
 }
 
 /* The stack's ether_input proper: count and free. */

@@ -322,6 +322,7 @@ enum model_cost {
 	MODEL_COST_BARRIER,      /* membar_producer/consumer/sync (<sys/atomic.h>) */
 	MODEL_COST_REG_READ,     /* in8/16/32 of a simnic register (-1: the unit's own) */
 	MODEL_COST_REG_WRITE,    /* out8/16/32 (-1: the unit's own) */
+	MODEL_COST_WAKEUP,       /* an idle io-pkt worker woken: CPU before it looks for work */
 	MODEL_COST_COUNT
 };
 

@@ -147,6 +147,10 @@ void model_worker_main(sim_world *w, void *arg)
 	for (;;) {
 		if (intr_ready(wk)) {
 			process_one(wk);
+			/* frames its if_input queued kicked nobody (input.c): with more interrupt
+			 * work to do first, let an idle worker serve the stack meanwhile */
+			if (intr_ready(wk) && !model_core.stack.holder && model_stack_has_work())
+				model_stack_kick();
 			continue;
 		}
 		if (!model_core.stack.holder && model_stack_has_work() && model_stack_pass(wk) > 0)
@@ -154,5 +158,10 @@ void model_worker_main(sim_world *w, void *arg)
 		wk->idle = 1;
 		sim_wait(w, &wk->idle_q, SIM_FOREVER);
 		wk->idle = 0;
+		/* woken (an interrupt event, a pulse, the stack signalled): the pulse delivery and
+		 * the context switch take CPU before the worker looks for work; what is queued
+		 * meanwhile is served in the same round (docs/latency.md, "wakeup") */
+		if (model_lat_cost(MODEL_COST_WAKEUP) > 0)
+			sim_spend(w, model_lat_cost(MODEL_COST_WAKEUP));
 	}
 }

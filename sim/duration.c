@@ -66,21 +66,44 @@ static void trim_zeros(char *buf)
 	memmove(end, unit, strlen(unit) + 1);
 }
 
+/* Append the decimal digits of v at p (width digits at least, zero-padded); the end. */
+static char *put_dec(char *p, uint64_t v, int width)
+{
+	char d[24];
+	int k = 0;
+	do
+		d[k++] = (char)('0' + v % 10);
+	while ((v /= 10) || k < width);
+	while (k)
+		*p++ = d[--k];
+	return p;
+}
+
+/* No snprintf: traces and latency reports format times on hot paths. */
 const char *sim_format_ns(sim_ns t, char *buf, size_t n)
 {
-	const char *sign = t < 0 ? "-" : "";
+	static const struct { uint64_t div; int digits; const char *unit; } u[] = {
+		{ 1, 0, "ns" }, { 1000, 3, "us" }, { 1000000, 6, "ms" }, { 1000000000, 9, "s" },
+	};
+	char tmp[48], *p = tmp;
 	uint64_t a = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
-	if (a < (uint64_t)SIM_US)
-		snprintf(buf, n, "%s%lluns", sign, (unsigned long long)a);
-	else if (a < (uint64_t)SIM_MS)
-		snprintf(buf, n, "%s%llu.%03lluus", sign, (unsigned long long)(a / 1000),
-		         (unsigned long long)(a % 1000));
-	else if (a < (uint64_t)SIM_S)
-		snprintf(buf, n, "%s%llu.%06llums", sign, (unsigned long long)(a / 1000000),
-		         (unsigned long long)(a % 1000000));
-	else
-		snprintf(buf, n, "%s%llu.%09llus", sign, (unsigned long long)(a / 1000000000),
-		         (unsigned long long)(a % 1000000000));
-	trim_zeros(buf);
+	int k = a < (uint64_t)SIM_US ? 0 : a < (uint64_t)SIM_MS ? 1 : a < (uint64_t)SIM_S ? 2 : 3;
+	size_t len;
+	if (t < 0)
+		*p++ = '-';
+	p = put_dec(p, a / u[k].div, 1);
+	if (k) {
+		*p++ = '.';
+		p = put_dec(p, a % u[k].div, u[k].digits);
+	}
+	strcpy(p, u[k].unit);
+	trim_zeros(tmp);
+	len = strlen(tmp);
+	if (n) {
+		if (len >= n)
+			len = n - 1;
+		memcpy(buf, tmp, len);
+		buf[len] = 0;
+	}
 	return buf;
 }
