@@ -37,8 +37,9 @@ static struct {
 
 /*
  * The stop race (seed 002): the callout whose handler runs now, and whether another
- * thread stopped it meanwhile from if_stop or detach. A handler that then re-arms itself
- * (no run flag) is the breach "callout-rearmed-after-stop". Stops from elsewhere (if_start
+ * thread stopped it meanwhile from if_stop, detach or a thread of the driver's own (an
+ * error-recovery thread stopping the watchdog). A handler that then re-arms itself (no
+ * run flag) is the breach "callout-rearmed-after-stop". Stops from elsewhere (if_start
  * cancelling a retry it no longer needs) do not count: re-arming after those is fine.
  */
 static struct {
@@ -56,7 +57,8 @@ static void race_note_stop(const struct callout *c)
 	const char *where = model_call_where();
 	struct model_thread *self = model_thread_self();
 	if (R.c != c || c->c_id != R.id || self == R.runner ||
-	    (!strstr(where, "(if_stop)") && !strstr(where, "(detach)")))
+	    (!strstr(where, "(if_stop)") && !strstr(where, "(detach)") &&
+	     !strstr(where, "(thread)")))
 		return;
 	R.stopped = 1;
 	R.stop_t = sim_now(model_core.w);

@@ -16,8 +16,9 @@
 -- Parameters: cycles (2), quiesce_limit_ms (50), iopkt ("seeds" or "6.6"), frames (20).
 -- Drivers: the two quiesce patterns (drivers/quiesce-pulse: a dispatch loop receiving
 -- a pulse; drivers/quiesce-flag: a looping thread polling a flag). sam and simnic have no
--- thread of their own, so there is nothing to quiesce but io-pkt's workers.
--- pktsim: drivers=quiesce-pulse,quiesce-flag
+-- thread of their own, so there is nothing to quiesce but io-pkt's workers. qdrv-reset
+-- is the pulse pattern whose thread also resets the device (stale_stop_race.lua).
+-- pktsim: drivers=quiesce-pulse,quiesce-flag,qdrv-reset
 
 local CYCLES = param("cycles", 2)
 local LIMIT = param("quiesce_limit_ms", 50)

@@ -22,8 +22,16 @@
  *
  * Interfaces "qtN". Options: dev_attach's lan=/unit=/name=.
  *
+ * With QDRV_RESET (pulse pattern; drivers/qdrv-reset/variant.cmake) the thread is also
+ * the driver's error-recovery thread: a tick that finds new receive errors asks it (a
+ * pulse) to reset the device's receive side, which waits for the device and so is no
+ * callout's job; the thread stops the tick for the reset — run flag first, since the
+ * tick that asked is still running on a worker, reading the device's counters — and
+ * starts it again after (seed 002, "Periodic timers": the stop race).
+ *
  * The buggy variants of drivers/buggy/quiesce-* build this file with one QDRV_BUG_*
- * defined (docs/bug-catalog.md, section 4); a correct build defines none.
+ * defined (docs/bug-catalog.md, section 4; drivers/buggy/stale-rearm: section 5); a
+ * correct build defines none.
  */
 #include <io-pkt/iopkt_driver.h>
 #include <sys/io-pkt.h>
@@ -34,6 +42,7 @@
 #include <pthread.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef QDRV_PATTERN_FLAG
@@ -51,6 +60,12 @@
 #ifndef QDRV_BUG_PTHREAD	/* the thread is a plain pthread_create one */
 #define QDRV_BUG_PTHREAD	0
 #endif
+#ifndef QDRV_RESET		/* the tick hands receive-side resets to the thread */
+#define QDRV_RESET		0
+#endif
+#ifndef QDRV_BUG_REARM_NO_FLAG	/* the tick re-arms itself without its run flag */
+#define QDRV_BUG_REARM_NO_FLAG	0
+#endif
 
 #define QDRV_SLOTS		64
 #define QDRV_FRAME_MAX		1518	/* MTU 1500: frames up to 1514 bytes */
@@ -59,6 +74,9 @@
 #define QDRV_PULSE_RX		(_PULSE_CODE_MINAVAIL + 1)
 #define QDRV_PULSE_QUIESCE	(_PULSE_CODE_MINAVAIL + 2)
 #define QDRV_PULSE_EXIT		(_PULSE_CODE_MINAVAIL + 3)	/* QDRV_BUG_UNASKED only */
+#define QDRV_PULSE_RESET	(_PULSE_CODE_MINAVAIL + 4)	/* QDRV_RESET only */
+#define QDRV_STATS_NS		50000	/* QDRV_RESET: the tick reads the device's counters */
+#define QDRV_RESET_US		2000	/* QDRV_RESET: the device's receive-side reset */
 
 struct qdrv_slot {
 	int		len;
@@ -78,6 +96,8 @@ struct qdrv_dev {
 	struct callout		sc_tick;
 	volatile int		sc_tick_run;
 	int			sc_ticks;
+	volatile int		sc_up;		/* if_init .. if_stop; set under sc_mtx */
+	u_quad_t		sc_ierrors_seen;	/* QDRV_RESET: by the tick */
 };
 
 int	qdrv_entry(void *, struct _iopkt_self *, char *);
@@ -170,6 +190,28 @@ qdrv_quiesce(void *arg, int die)
 	}
 }
 
+/*
+ * QDRV_RESET, in the thread: reset the device's receive side, as the tick asked. The tick
+ * must not read a device being reset, so stop it first: clear its run flag, then
+ * callout_stop — the tick that asked may still be running on a worker, and callout_stop
+ * does not wait for it (seed 002). Start it again after, unless if_stop came meanwhile
+ * (sc_up, under sc_mtx: if_stop clears it, then stops the tick, so either it sees our
+ * re-arm and stops it, or we see it down).
+ */
+static void
+qdrv_reset(struct qdrv_dev *sc)
+{
+	sc->sc_tick_run = 0;
+	callout_stop(&sc->sc_tick);
+	usleep(QDRV_RESET_US);		/* the device resets its receive pipe */
+	pthread_mutex_lock(&sc->sc_mtx);
+	if (sc->sc_up) {
+		sc->sc_tick_run = 1;
+		callout_msec(&sc->sc_tick, QDRV_TICK_MS, qdrv_tick, sc);
+	}
+	pthread_mutex_unlock(&sc->sc_mtx);
+}
+
 void *
 qdrv_thread(void *arg)
 {
@@ -194,6 +236,8 @@ qdrv_thread(void *arg)
 			quiesce_block(1);	/* the QDRV_BUG_UNASKED mistake */
 		else if (p.code == QDRV_PULSE_RX)
 			qdrv_rx(sc);
+		else if (p.code == QDRV_PULSE_RESET)
+			qdrv_reset(sc);
 	}
 	return NULL;
 }
@@ -271,6 +315,9 @@ qdrv_init(struct ifnet *ifp)
 {
 	struct qdrv_dev *sc = ifp->if_softc;
 
+	pthread_mutex_lock(&sc->sc_mtx);
+	sc->sc_up = 1;
+	pthread_mutex_unlock(&sc->sc_mtx);
 	sc->sc_tick_run = 1;
 	callout_msec(&sc->sc_tick, QDRV_TICK_MS, qdrv_tick, sc);
 	ifp->if_flags |= IFF_RUNNING;
@@ -290,7 +337,10 @@ qdrv_stop(struct ifnet *ifp, int disable)
 {
 	struct qdrv_dev *sc = ifp->if_softc;
 
+	pthread_mutex_lock(&sc->sc_mtx);	/* against the thread's restart (QDRV_RESET) */
+	sc->sc_up = 0;
 	sc->sc_tick_run = 0;
+	pthread_mutex_unlock(&sc->sc_mtx);
 	callout_stop(&sc->sc_tick);
 	quiesce_all();
 	sc->sc_cons = sc->sc_prod;
@@ -346,13 +396,25 @@ qdrv_ioctl(struct ifnet *ifp, unsigned long cmd, caddr_t data)
 	return error == ENETRESET ? 0 : error;
 }
 
-/* Periodic callout (proc0), re-armed only while running. */
+/*
+ * Periodic callout (proc0), re-armed only while running. QDRV_RESET: receive errors since
+ * the last tick ask the thread for a reset (the tick goes on meanwhile, reading counters).
+ */
 void
 qdrv_tick(void *arg)
 {
 	struct qdrv_dev *sc = arg;
+	struct ifnet	*ifp = &sc->sc_ec.ec_if;
 
 	sc->sc_ticks++;
-	if (sc->sc_tick_run)
+	if (QDRV_RESET) {
+		if (ifp->if_ierrors != sc->sc_ierrors_seen) {
+			sc->sc_ierrors_seen = ifp->if_ierrors;
+			MsgSendPulse(sc->sc_coid, -1, QDRV_PULSE_RESET, 0);
+		}
+		nanospin_ns(QDRV_STATS_NS);
+	}
+	/* QDRV_BUG_REARM_NO_FLAG: "a periodic timer re-arms itself" — even once stopped */
+	if (sc->sc_tick_run || QDRV_BUG_REARM_NO_FLAG)
 		callout_msec(&sc->sc_tick, QDRV_TICK_MS, qdrv_tick, sc);
 }

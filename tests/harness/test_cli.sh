@@ -101,9 +101,16 @@ run "$PKTSIM" replay "$T/flipped.trace"
 want_rc 2 "replay of a trace with a flipped byte"
 want_out "corrupt|checksum" "replay of a trace with a flipped byte"
 
-# cut in the middle of a record: refused with a reason, never a crash
-head -c $((mid + 3)) "$T/r1.trace" >"$T/cut.trace" 2>/dev/null || true
-run "$PKTSIM" replay "$T/cut.trace"
+# cut in the middle of a record: refused with a reason, never a crash. Where mid + 3 falls
+# depends on the header's length (the scenario's path): if it is a record boundary (the
+# replay then sees a trace without footer), one byte further is inside a record.
+for extra in 3 4; do
+	head -c $((mid + extra)) "$T/r1.trace" >"$T/cut.trace" 2>/dev/null || true
+	run "$PKTSIM" replay "$T/cut.trace"
+	if [ "$rc" -ne 0 ] || ! grep -q "no footer" <<<"$out"; then
+		break
+	fi
+done
 want_rc 2 "replay of a trace cut mid-record"
 want_out "corrupt|truncated" "replay of a trace cut mid-record"
 # cut where the footer starts (25 bytes: 'F' record, docs/trace-format.md): a trace whose

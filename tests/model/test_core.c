@@ -264,13 +264,15 @@ void race_stop(void)
 	callout_stop(&co_a);
 }
 
-static int race_stop_entry; /* 0: from if_stop; 1: from if_start (a retry not needed) */
+/* 0: from if_stop; 1: from if_start (a retry not needed); 2: a thread of the driver's */
+static int race_stop_entry;
+static const char *const race_stop_entries[] = { "if_stop", "if_start", "thread" };
 
 static void scn_race(sim_world *w, void *arg)
 {
 	drv_request("start", "if_init", req_start_slow, NULL);
 	sim_sleep(w, 18 * SIM_MS); /* the handler runs 16.8 .. 21.8 ms */
-	model_call_push(race_stop_entry ? "if_start" : "if_stop", (const void *)race_stop);
+	model_call_push(race_stop_entries[race_stop_entry], (const void *)race_stop);
 	race_stop();
 	model_call_pop();
 	note("stopped pending=%d", callout_pending(&co_a));
@@ -289,6 +291,19 @@ START_TEST(test_callout_stop_race_without_flag)
 	ck_assert_msg(strstr(model_breach_last(), "(tick_slow) re-armed by its own handler after "
 	                     "callout_stop at t=18.000ms (in race_stop (if_stop), thread "
 	                     "\"scenario\")"), "%s", model_breach_last());
+}
+END_TEST
+
+START_TEST(test_callout_stop_race_from_driver_thread)
+{
+	/* an error-recovery thread of the driver stopping the watchdog is a stop for good */
+	race_stop_entry = 2;
+	setup_iopkt(1, 0, 0);
+	spawn("scenario", scn_race, NULL);
+	run();
+	ck_assert_str_eq(model_breach_last_rule(), "callout-rearmed-after-stop");
+	ck_assert_msg(strstr(model_breach_last(), "callout_stop at t=18.000ms (in race_stop "
+	                     "(thread), thread \"scenario\")"), "%s", model_breach_last());
 }
 END_TEST
 
@@ -514,6 +529,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_callout_stop_race_without_flag);
 	tcase_add_test(tc, test_callout_stop_race_with_flag);
 	tcase_add_test(tc, test_callout_stop_race_outside_stop_is_fine);
+	tcase_add_test(tc, test_callout_stop_race_from_driver_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
