@@ -151,6 +151,30 @@ static void timer_user(sim_world *w, void *arg)
 	logf_("end@%lld", (long long)sim_now(w));
 }
 
+/* Spends of 10 ns with a timer due at 25 and one at exactly 40: the timer callbacks run
+ * at their times between the spends (the fast path of sim_spend must not step over an
+ * event, nor over one due exactly when a spend ends), and the clock adds up. */
+static void short_spender(sim_world *w, void *arg)
+{
+	T1 = sim_timer_create(w, "t25", tfire, "t25");
+	T2 = sim_timer_create(w, "t40", tfire, "t40");
+	sim_timer_arm(w, T1, 25);
+	sim_timer_arm(w, T2, 40);
+	for (int i = 0; i < 6; i++) {
+		sim_spend(w, 10);
+		logf_("s%lld ", (long long)sim_now(w));
+	}
+}
+
+START_TEST(test_spend_lets_events_in)
+{
+	world(1, 1, 0);
+	sim_thread_create(W, "spender", 0, short_spender, NULL);
+	ck_assert_int_eq(sim_world_run(W), SIM_END_DONE);
+	ck_assert_str_eq(logbuf, "s10 s20 t25@25 s30 t40@40 s40 s50 s60 ");
+}
+END_TEST
+
 START_TEST(test_timers)
 {
 	world(1, 1, 0);
@@ -690,6 +714,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_join);
 	tcase_add_test(tc, test_spawn_from_thread);
 	tcase_add_test(tc, test_thread_actors_reused);
+	tcase_add_test(tc, test_spend_lets_events_in);
 	tcase_add_test(tc, test_bad_config);
 	tcase_add_test(tc, test_durations);
 	tcase_add_test(tc, test_trace_of_a_run_reads_back);
