@@ -131,6 +131,8 @@ int model_net_stack_work(void);
 int model_net_has_work(void);
 /* The end of a stack pass (stack.c): what the net half batches per pass is traced. */
 void model_net_pass_end(void);
+/* model_config.frame_records: 1 if frame events are traced one by one. */
+int model_frame_records(void);
 
 /* ------------------------------------------------------- net -> core: driver calls */
 

@@ -62,6 +62,11 @@ void net_frames_flush(void)
 	memset(c, 0, sizeof(*c));
 }
 
+int model_frame_records(void)
+{
+	return model_net.frame_records;
+}
+
 void model_net_pass_end(void)
 {
 	if (model_net.w)

@@ -417,7 +417,7 @@ void sim_sleep(sim_world *w, sim_ns d)
 	sleep_until(w, self, w->now + d, "sleep");
 }
 
-void sim_spend(sim_world *w, sim_ns d)
+static void spend(sim_world *w, sim_ns d, int traced)
 {
 	sim_thread *self = w->current;
 	sim_ns start;
@@ -431,7 +431,8 @@ void sim_spend(sim_world *w, sim_ns d)
 	if (start < w->now)
 		start = w->now;
 	w->cpu_busy_until[self->cpu] = start + d;
-	sim_emit(w, w->k.spend, (int64_t)start, (int64_t)d);
+	if (traced)
+		sim_emit(w, w->k.spend, (int64_t)start, (int64_t)d);
 	if (start == w->now && !w->ready_head && !w->stop_requested && !w->ending &&
 	    !(w->cfg.time_limit && start + d > w->cfg.time_limit)) {
 		struct sim_event *ev = sim_event_peek(w);
@@ -444,6 +445,16 @@ void sim_spend(sim_world *w, sim_ns d)
 		}
 	}
 	sleep_until(w, self, start + d, "spend");
+}
+
+void sim_spend(sim_world *w, sim_ns d)
+{
+	spend(w, d, 1);
+}
+
+void sim_spend_untraced(sim_world *w, sim_ns d)
+{
+	spend(w, d, 0);
 }
 
 void sim_thread_join(sim_world *w, sim_thread *t)

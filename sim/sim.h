@@ -151,6 +151,9 @@ void sim_sleep(sim_world *w, sim_ns d);
  * same CPU, this one starts after it. Traced as "spend".
  */
 void sim_spend(sim_world *w, sim_ns d);
+/* sim_spend without its "spend" record, for a caller that records the time another way
+ * (the latency model's hold records, for the per-frame mbuf costs of a batch trace). */
+void sim_spend_untraced(sim_world *w, sim_ns d);
 
 /* Blocks until t has exited (returns at once if it has). */
 void sim_thread_join(sim_world *w, sim_thread *t);
