@@ -29,11 +29,21 @@
 
 #include <simgrid/actor.h>
 #include <simgrid/semaphore.h>
+#include <string.h>
 
 #define SIM_MAGIC_THREAD 0x54485244u /* "THRD" */
 #define SIM_MAGIC_TIMER 0x544d4552u  /* "TMER" */
 #define SIM_MAGIC_WAITQ 0x57414954u  /* "WAIT" */
 #define SIM_MAX_CPUS 64
+
+/* Copy src into dst (n bytes), cut to fit: snprintf("%s") without its cost (every stack
+ * request names a wait queue and a thread). */
+static inline void sim_copy_name(char *dst, size_t n, const char *src)
+{
+	size_t l = strnlen(src, n - 1);
+	memcpy(dst, src, l);
+	dst[l] = 0;
+}
 #define SIM_MAX_KINDS 512
 
 /* What an event does when it fires. */

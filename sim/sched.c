@@ -336,7 +336,7 @@ sim_thread *sim_thread_create(sim_world *w, const char *name, int cpu, sim_threa
 	t = sim_alloc(w, sizeof(*t));
 	t->magic = SIM_MAGIC_THREAD;
 	t->id = ++w->nthreads;
-	snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+	sim_copy_name(t->name, sizeof(t->name), name ? name : "thread");
 	t->cpu = cpu;
 	t->w = w;
 	t->fn = fn;
@@ -384,7 +384,7 @@ void *sim_thread_data(const sim_thread *t) { return t->data; }
 
 void sim_thread_set_name(sim_thread *t, const char *name)
 {
-	snprintf(t->name, sizeof(t->name), "%s", name ? name : "");
+	sim_copy_name(t->name, sizeof(t->name), name ? name : "");
 	sim_emit(t->w, t->w->k.thread_name, (int64_t)t->id, t->name);
 }
 

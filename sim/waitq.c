@@ -12,7 +12,7 @@ void sim_waitq_init(sim_world *w, sim_waitq *q, const char *name)
 	q->magic = SIM_MAGIC_WAITQ;
 	q->id = ++w->nwaitqs;
 	q->watched = 1;
-	snprintf(q->name, sizeof(q->name), "%s", name ? name : "waitq");
+	sim_copy_name(q->name, sizeof(q->name), name ? name : "waitq");
 }
 
 void sim_waitq_set_watched(sim_waitq *q, int watched) { q->watched = !!watched; }
