@@ -272,8 +272,9 @@ static void pktsim_argv(char **argv, const char *file, int frames_lua)
 
 /* ------------------------------------------------------------ the variants of frames.lua */
 
-/* Write TMP/frames-DIR.lua: frames.lua with its parameter line set to (dir, n). */
-static char *write_variant(const char *dir, long n)
+/* Write TMP/frames-DIR-RECORDS.lua: frames.lua with its parameter line set to (dir, n,
+ * records). */
+static char *write_variant(const char *dir, long n, const char *records)
 {
 	static const char key[] = "local DIRECTION, N, RECORDS = ";
 	char *path, *text, *p, *eol;
@@ -294,12 +295,12 @@ static char *write_variant(const char *dir, long n)
 		die("%s: no line \"%s...\" to set the direction and count", P.lua, key);
 	p++;
 	eol = strchr(p, '\n');
-	if (asprintf(&path, "%s/frames-%s.lua", P.tmp, dir) < 0)
+	if (asprintf(&path, "%s/frames-%s-%s.lua", P.tmp, dir, records) < 0)
 		die("out of memory");
 	if (!(f = fopen(path, "w")))
 		die("%s: %s", path, strerror(errno));
 	fwrite(text, 1, (size_t)(p - text), f);
-	fprintf(f, "%s\"%s\", %ld, \"%s\"", key, dir, n, P.records);
+	fprintf(f, "%s\"%s\", %ld, \"%s\"", key, dir, n, records);
 	fputs(eol ? eol : "\n", f);
 	fclose(f);
 	free(text);
@@ -312,6 +313,7 @@ enum kind { K_NONE, K_RX, K_TX, K_SCENARIO };
 
 struct job {
 	enum kind kind;
+	const char *records;     /* frames.lua's io-pkt frame_records: "each" or "batch" */
 	const char *label;
 	char *file;
 	long frames;
@@ -326,7 +328,7 @@ static struct job *add_job(enum kind kind, const char *label, char *file, long f
 {
 	struct job *j;
 	if (njobs == MAX_JOBS)
-		die("too many scenarios (at most %d)", MAX_JOBS - 3);
+		die("too many scenarios (at most %d)", MAX_JOBS - 5);
 	j = &jobs[njobs++];
 	memset(j, 0, sizeof(*j));
 	j->kind = kind;
@@ -443,7 +445,7 @@ static void print_tables(void)
 	       "line rate %.0f frames/s; median of %d\n", LINE_FPS, none->nruns);
 	printf("fixed cost (frames.lua with no traffic: start, mount, ifconfig, destroy): "
 	       "wall %s, %.0f trace records\n\n", fmt_time(w0, b1, sizeof(b1)), e0);
-	printf("%-4s %8s %10s %9s %9s %13s %10s %11s %10s %10s %8s %8s\n", "dir", "frames",
+	printf("%-8s %8s %10s %9s %9s %13s %10s %11s %10s %10s %8s %8s\n", "dir", "frames",
 	       "vtime", "wall", "net wall", "frames/wall-s", "vs goal", "vsec/wall-s", "rec/frame",
 	       "irq/frame", "cpu/wall", "sys/cpu");
 	for (int i = 1; i < njobs; i++) {
@@ -457,8 +459,10 @@ static void print_tables(void)
 			net = w;
 		vt = job_median(j, F_BVTIME);
 		fps = (double)j->frames / net;
-		printf("%-4s %8ld %10s %9s %9s %13.0f %9.3fx %11.4f %10.1f %10.3f %8.2f %7.0f%%\n",
-		       kind_dir(j->kind), j->frames, fmt_time(vt, b1, sizeof(b1)),
+		char dir[16];
+		snprintf(dir, sizeof(dir), "%s/%s", kind_dir(j->kind), j->records);
+		printf("%-8s %8ld %10s %9s %9s %13.0f %9.3fx %11.4f %10.1f %10.3f %8.2f %7.0f%%\n",
+		       dir, j->frames, fmt_time(vt, b1, sizeof(b1)),
 		       fmt_time(w, b2, sizeof(b2)), fmt_time(net, b3, sizeof(b3)), fps,
 		       fps / GOAL_FPS, vt / net,
 		       (job_median(j, F_EVENTS) - e0) / (double)j->frames,
@@ -471,10 +475,13 @@ static void print_tables(void)
 	       "records; sys/cpu: share of the CPU time spent in the Linux kernel, which "
 	       "callgrind does not see.)\n");
 
-	if (njobs > 3 && jobs[3].kind == K_SCENARIO) {
+	int first = 1;
+	while (first < njobs && jobs[first].kind != K_SCENARIO)
+		first++;
+	if (first < njobs) {
 		printf("\n%-34s %-6s %10s %9s %12s %10s %12s\n", "scenario", "result", "vtime",
 		       "wall", "vsec/wall-s", "events", "events/wall-s");
-		for (int i = 3; i < njobs; i++) {
+		for (int i = first; i < njobs; i++) {
 			const struct job *j = &jobs[i];
 			double w = job_median(j, F_WALL), vt = job_median(j, F_VTIME);
 			int pass = 0;
@@ -822,9 +829,10 @@ static void top_functions(const struct prof *run, const struct prof *base, long 
 static void profile(void)
 {
 	struct prof base, rx, tx;
-	char *f_none = write_variant("none", 0);
-	char *f_rx = write_variant("rx", P.profile_frames);
-	char *f_tx = write_variant("tx", P.profile_frames);
+	const char *rec = strcmp(P.records, "both") ? P.records : "batch";
+	char *f_none = write_variant("none", 0, rec);
+	char *f_rx = write_variant("rx", P.profile_frames, rec);
+	char *f_tx = write_variant("tx", P.profile_frames, rec);
 	double n = (double)P.profile_frames;
 	uint64_t simgrid_run, model_run;
 	profile_run("none", f_none, &base);
@@ -882,7 +890,7 @@ static void usage(FILE *f)
 	        "usage: bench_frames [--pktsim PATH] [--frames N] [--tx-frames N] [--reps R]\n"
 	        "                    [--lua FILE] [--scenarios DIR | --no-scenarios] [--driver D]\n"
 	        "                    [--profile | --no-profile | --profile-only] [--profile-frames N]\n"
-	        "                    [--valgrind PATH] [--keep DIR] [--frame-records each|batch]\n"
+	        "                    [--valgrind PATH] [--keep DIR] [--frame-records each|batch|both]\n"
 	        "  --pktsim PATH       the pktsim executable (default: ../pktsim next to this program)\n"
 	        "  --frames N          64-byte frames per rx run (default %d)\n"
 	        "  --tx-frames N       per tx run (default: --frames)\n"
@@ -895,8 +903,9 @@ static void usage(FILE *f)
 	        "  --valgrind PATH     default /usr/bin/valgrind\n"
 	        "  --profile-frames N  frames per profiled run (default %d)\n"
 	        "  --keep DIR          keep the callgrind files in DIR\n"
-	        "  --frame-records M   io-pkt's frame_records for frames.lua: each (default: a\n"
-	        "                      trace record per frame event) or batch (one per stack pass)\n",
+	        "  --frame-records M   io-pkt's frame_records for frames.lua: each (a trace record\n"
+	        "                      per frame event), batch (counted, one record per stack pass)\n"
+	        "                      or both (default; the profile then uses batch)\n",
 	        DEFAULT_FRAMES, DEFAULT_REPS, PKTSIM_SOURCE_DIR, PKTSIM_SOURCE_DIR,
 	        DEFAULT_PROFILE_FRAMES);
 }
@@ -951,7 +960,7 @@ int main(int argc, char **argv)
 	P.profile_frames = DEFAULT_PROFILE_FRAMES;
 	P.valgrind = "/usr/bin/valgrind";
 	P.profile = -1;  /* when valgrind is there */
-	P.records = "each";
+	P.records = "both";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--pktsim") && v)
@@ -983,7 +992,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--keep") && v)
 			P.keep = argv[++i];
 		else if (!strcmp(a, "--frame-records") && v &&
-		         (!strcmp(v, "each") || !strcmp(v, "batch")))
+		         (!strcmp(v, "each") || !strcmp(v, "batch") || !strcmp(v, "both")))
 			P.records = argv[++i];
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
@@ -1014,9 +1023,21 @@ int main(int argc, char **argv)
 	printf("bench_frames: pktsim %s, workload %s, frame_records=%s\n", P.pktsim, P.lua,
 	       P.records);
 	if (!profile_only) {
-		add_job(K_NONE, "frames.lua none", write_variant("none", 0), 0);
-		add_job(K_RX, "frames.lua rx", write_variant("rx", P.frames), P.frames);
-		add_job(K_TX, "frames.lua tx", write_variant("tx", P.tx_frames), P.tx_frames);
+		static const char *const modes[] = { "each", "batch" };
+		add_job(K_NONE, "frames.lua none", write_variant("none", 0, "each"), 0)->records =
+			"each";
+		for (int m = 0; m < 2; m++) {
+			char *l1, *l2;
+			if (strcmp(P.records, "both") && strcmp(P.records, modes[m]))
+				continue;
+			if (asprintf(&l1, "frames.lua rx/%s", modes[m]) < 0 ||
+			    asprintf(&l2, "frames.lua tx/%s", modes[m]) < 0)
+				die("out of memory");
+			add_job(K_RX, l1, write_variant("rx", P.frames, modes[m]), P.frames)->records =
+				modes[m];
+			add_job(K_TX, l2, write_variant("tx", P.tx_frames, modes[m]), P.tx_frames)
+				->records = modes[m];
+		}
 		if (P.scenarios)
 			add_scenarios();
 		for (int rep = 0; rep < P.reps; rep++)
