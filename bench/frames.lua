@@ -78,14 +78,15 @@ sys:spawn("bench", function()
     local t1 = now()
     local k, enobufs = 0, 0
     while k < N do
-      -- As many as if_snd takes; when it is full, wait for 64 frames' wire time (if_snd
-      -- and the TX ring hold hundreds: the NIC never runs dry meanwhile).
+      -- As many as if_snd takes; when it is full, wait for 128 frames' wire time (if_snd
+      -- and the TX ring hold 256 each: the NIC never runs dry meanwhile; like a bulk writer
+      -- that waits for half its buffer to drain).
       local n, e = io:send("sn0", FRAME, N - k)
       k = k + n
       if k < N then
         expect_eq(e, "ENOBUFS", "tx: the only failure under load is a full if_snd")
         enobufs = enobufs + 1
-        sleep(64 * WIRE_NS)
+        sleep(128 * WIRE_NS)
       end
     end
     -- the peer has every frame, and the driver has harvested every completion (it counts
