@@ -528,6 +528,13 @@ static int is_shared(const char *ob)
 	       strstr(ob, "vdso") || !*ob;
 }
 
+/* file lies in folder dir ("/model/"): anywhere in an absolute path, or at the start of
+ * a relative one (builds that map the source prefix away name "model/mbuf.c"). */
+static int in_dir(const char *file, const char *dir)
+{
+	return strstr(file, dir) || !strncmp(file, dir + 1, strlen(dir) - 1);
+}
+
 static enum comp comp_of(const char *ob, const char *file)
 {
 	const char *b = strrchr(ob, '/');
@@ -539,16 +546,16 @@ static enum comp comp_of(const char *ob, const char *file)
 	if (strstr(b, "liblua"))
 		return C_LUA;
 	if (!strcmp(b, "pktsim")) {
-		if (strstr(file, "/sim/emit.") || strstr(file, "/sim/trace") || strstr(file, "/sim/hash."))
+		if (in_dir(file, "/sim/emit.") || in_dir(file, "/sim/trace") || in_dir(file, "/sim/hash."))
 			return C_TRACE;
-		if (strstr(file, "/sim/"))
+		if (in_dir(file, "/sim/"))
 			return C_KERNEL;
-		if (strstr(file, "/model/nic") || strstr(file, "/model/wire.") ||
-		    strstr(file, "/model/pci."))
+		if (in_dir(file, "/model/nic") || in_dir(file, "/model/wire.") ||
+		    in_dir(file, "/model/pci."))
 			return C_NIC;
-		if (strstr(file, "/model/") || strstr(file, "/include/"))
+		if (in_dir(file, "/model/") || in_dir(file, "/include/"))
 			return C_IOPKT;
-		if (strstr(file, "/harness/"))
+		if (in_dir(file, "/harness/"))
 			return C_HARNESS;
 		return C_PKTSIM_OTHER;
 	}
