@@ -12,8 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 BUILD=${PKTSIM_BUILD:-build}
 PACKAGES=(cmake make gcc pkg-config libsimgrid-dev liblua5.4-dev check lcov libxml2-utils jq)
-# Only `./build.sh test` needs these: the HTML report is checked in headless Chromium.
-TEST_PACKAGES=(chromium)
+# Only `./build.sh test` needs these: the HTML report is checked in headless Chromium,
+# TAP output with perl's prove.
+TEST_PACKAGES=(chromium perl)
 
 usage() {
 	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
