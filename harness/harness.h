@@ -40,6 +40,7 @@ enum harness_exit {
 #define HARNESS_DEFAULT_DRIVER "sam" /* the driver under test unless --driver says otherwise */
 #define HARNESS_OPT_PATH_MAX 400     /* --driver/--driver-dir: recorded in the trace header */
 #define HARNESS_PARAMS_MAX 16        /* -D NAME=VALUE parameters of one run */
+#define HARNESS_INCLUDES_MAX 16      /* files one scenario may include() */
 #define HARNESS_PARAM_NAME_MAX 32
 #define HARNESS_PARAM_VALUE_MAX 64
 
@@ -188,6 +189,10 @@ struct harness_scn {
 	int aborting;              /* harness_abort raised, not yet back at harness_pcall */
 	int iopkt_created;         /* sys:iopkt{} has created the io-pkt model */
 	int latency_report;        /* io:latency{}: print the latency report at the end */
+	int ninc;                  /* files include() loaded (include.c) */
+	char inc_path[HARNESS_INCLUDES_MAX][256];
+	uint64_t inc_hash[HARNESS_INCLUDES_MAX];
+	int kind_include;          /* trace kind "include", 0 until the first */
 };
 
 /*
@@ -277,6 +282,14 @@ void harness_lua_class(struct lua_State *L, const char *name, const struct luaL_
                        int (*tostring)(struct lua_State *L));
 /* Add methods to the class of the value system{} returns. */
 void harness_lua_sys_methods(struct lua_State *L, const struct luaL_Reg *methods);
+
+/* include.c: the global include(path), Lua code scenarios share (docs/scenarios.md).
+ * Lua context, once, before the scenario is loaded. */
+int harness_include_open(struct lua_State *L);
+/* The world was just created: trace the files included before it. */
+void harness_include_world(struct harness_scn *s);
+/* 1 if source (a chunk's "@name") is a file include() loaded. */
+int harness_include_source(struct lua_State *L, const char *source);
 
 /* lua_sync.c: sys:waitq, sys:mutex, sys:timer, sys:random. */
 int harness_lua_sync_open(struct lua_State *L);

@@ -55,18 +55,26 @@ static void where_of(const lua_Debug *ar, char *buf, size_t n)
 }
 
 /* "file:line" of the innermost Lua function at or above level ("?" if none), with the
- * full path of the chunk (Lua's own messages may shorten long paths). */
+ * full path of the chunk (Lua's own messages may shorten long paths). Frames of files
+ * include() loaded are passed over for the scenario's line that called into them (that
+ * of the innermost included frame if the scenario has none). */
 void harness_where(lua_State *L, int level, char *buf, size_t n)
 {
 	lua_Debug ar;
+	int found = 0;
 	for (int lv = level; lua_getstack(L, lv, &ar); lv++) {
 		lua_getinfo(L, "Sl", &ar);
-		if (ar.currentline > 0) {
+		if (ar.currentline <= 0)
+			continue;
+		if (!harness_include_source(L, ar.source)) {
 			where_of(&ar, buf, n);
 			return;
 		}
+		if (!found++)
+			where_of(&ar, buf, n);
 	}
-	snprintf(buf, n, "?");
+	if (!found)
+		snprintf(buf, n, "?");
 }
 
 /* --------------------------------------------------- instruction limit */

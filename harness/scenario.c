@@ -111,6 +111,7 @@ int harness_world_create(struct harness_scn *s, struct sim_config *cfg, char *er
 	s->kind_log = sim_trace_kind(s->w, "log", "is");
 	s->kind_expect_fail = sim_trace_kind(s->w, "expect_fail", "s");
 	s->kind_lua_error = sim_trace_kind(s->w, "lua_error", "s");
+	harness_include_world(s);
 	return 0;
 }
 
@@ -226,6 +227,7 @@ static int open_all(lua_State *L)
 	harness_lua_sync_open(L);
 	harness_lua_model_open(L);
 	harness_lua_expect_open(L);
+	harness_include_open(L);
 	return 0;
 }
 

@@ -134,6 +134,19 @@ const char *net_site_format(const struct net_site *s, char *buf, size_t n)
 	return buf;
 }
 
+int net_site_of(const struct net_site *s, const char *want)
+{
+	return !want || strcmp(want, s->owner) == 0;
+}
+
+void net_site_export(const struct net_site *s, char *owner, size_t on, char *site, size_t sn,
+                     sim_ns *t)
+{
+	snprintf(owner, on, "%s", s->owner);
+	net_site_format(s, site, sn);
+	*t = s->t;
+}
+
 /* ------------------------------------------------------------ owners */
 
 /* The owner named name, created if new. name is a site's owner text (interned or a
@@ -612,18 +625,13 @@ int model_mbuf_live(const char *driver, void (*fn)(const struct model_mbuf_live 
 	int n = 0;
 	for (struct net_mrec *r = P.live_head; r; r = r->next_live) {
 		struct model_mbuf_live l;
-		if (want && strcmp(want, r->alloc.owner) != 0)
-			continue;
-		n++;
-		if (!fn)
+		if (!net_site_of(&r->alloc, want) || (n++, !fn))
 			continue;
 		memset(&l, 0, sizeof(l));
 		l.seq = r->seq;
 		l.cluster = r->has_cluster;
 		l.len = r->m.m_len;
-		snprintf(l.owner, sizeof(l.owner), "%s", r->alloc.owner);
-		net_site_format(&r->alloc, l.site, sizeof(l.site));
-		l.t = r->alloc.t;
+		net_site_export(&r->alloc, l.owner, sizeof(l.owner), l.site, sizeof(l.site), &l.t);
 		fn(&l, arg);
 	}
 	return n;

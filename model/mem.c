@@ -197,17 +197,12 @@ int model_mem_live(const char *driver, void (*fn)(const struct model_mem_live *,
 	mem_world();
 	for (struct mem_rec *r = M.head; r; r = r->next) {
 		struct model_mem_live l;
-		if (want && strcmp(want, r->site.owner) != 0)
-			continue;
-		n++;
-		if (!fn)
+		if (!net_site_of(&r->site, want) || (n++, !fn))
 			continue;
 		memset(&l, 0, sizeof(l));
 		l.seq = r->seq;
 		l.size = r->size;
-		snprintf(l.owner, sizeof(l.owner), "%s", r->site.owner);
-		net_site_format(&r->site, l.site, sizeof(l.site));
-		l.t = r->site.t;
+		net_site_export(&r->site, l.owner, sizeof(l.owner), l.site, sizeof(l.site), &l.t);
 		fn(&l, arg);
 	}
 	return n;

@@ -77,6 +77,11 @@ void net_site_fill(struct net_site *s, const void *ra);
 /* "sam_rx_mbuf+0x3c (devnp-sam.so) in sam_process_interrupt (process_interrupt), thread
  * io-pkt#0x00, t=1.000ms" */
 const char *net_site_format(const struct net_site *s, char *buf, size_t n);
+/* For the live lists of model.h (mbufs, heap blocks): 1 if s belongs to owner want (NULL:
+ * any); its owner, formatted site and time into the caller's record. */
+int net_site_of(const struct net_site *s, const char *want);
+void net_site_export(const struct net_site *s, char *owner, size_t on, char *site, size_t sn,
+                     sim_ns *t);
 
 /* The record of m if m is one of the pool's mbufs (live or freed), else NULL. */
 struct net_mrec *net_mbuf_rec(const struct mbuf *m);

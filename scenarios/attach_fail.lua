@@ -17,6 +17,7 @@
 --
 -- pktsim: drivers=sam,simnic,sam-thread
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "10s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -104,8 +105,4 @@ sys:spawn("admin", function()
   expect_clean("at the end")
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

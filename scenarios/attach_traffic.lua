@@ -8,6 +8,7 @@
 -- sam, the reference driver, whose transmitted frames loop back to its own receive
 -- path). A driver whose frames do not come back fails the receive expectations.
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "60s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -164,14 +165,5 @@ sys:spawn("admin", function()
   sleep("5s")
 end)
 
-sys:at_end(function(result)
-  -- A failed expectation or a broken io-pkt rule (a breach stops the run and fails it)
-  -- has already said why the run stopped; otherwise it must have run to its end.
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-  local mb = io:mbufs(DRV)
-  expect_eq(mb.mbufs + mb.clusters, 0, "no mbuf left with the driver at the end")
-  mb = io:mbufs()
-  expect_eq(mb.mbufs + mb.clusters, 0, "no mbuf left in io-pkt at the end")
-end)
+C.ran_to_end(sys, io)
+C.no_mbufs_left(sys, io, DRV)

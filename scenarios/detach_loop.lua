@@ -14,6 +14,7 @@
 local CYCLES = param("cycles", 100)
 local FRAMES = param("frames", 20)
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "1000s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -42,18 +43,8 @@ sys:spawn("admin", function()
     ok, err, msg = io:ifconfig(IF, "destroy")
     check(ok, cycle, "ifconfig " .. IF .. " destroy", err, msg)
 
-    expect(not io:loaded(DRV), ("cycle %d: %s is still loaded after its only interface "
-           .. "was destroyed"):format(cycle, DRV))
-    local n, what = io:leftovers(DRV)
-    expect(n == 0, ("cycle %d: %s was unloaded with %d thing%s still registered with "
-           .. "io-pkt: %s"):format(cycle, DRV, n, n == 1 and "" or "s", what))
-    local clean, why = io:leak_check(DRV, cycle)
-    expect(clean, why)
+    C.cycle_clean(io, DRV, cycle)
   end
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

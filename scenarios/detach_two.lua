@@ -13,6 +13,7 @@
 local CYCLES = param("cycles", 3)
 local FRAMES = param("frames", 20)
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "100s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -49,18 +50,8 @@ sys:spawn("admin", function()
     b:join()
     expect_eq(results.dut0, true, ("cycle %d: destroy dut0"):format(cycle))
     expect_eq(results.dut1, true, ("cycle %d: destroy dut1"):format(cycle))
-    expect(not io:loaded(DRV), ("cycle %d: %s still loaded with both devices destroyed")
-           :format(cycle, DRV))
-    local n, what = io:leftovers(DRV)
-    expect(n == 0, ("cycle %d: %s was unloaded with %d thing%s still registered with "
-           .. "io-pkt: %s"):format(cycle, DRV, n, n == 1 and "" or "s", what))
-    local clean, why = io:leak_check(DRV, cycle)
-    expect(clean, why)
+    C.cycle_clean(io, DRV, cycle)
   end
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

@@ -20,6 +20,7 @@
 local CYCLES = param("cycles", 10)
 local BURST = param("burst", 8)
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "100s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -109,8 +110,4 @@ sys:spawn("admin", function()
   expect(n == 0, ("%s was unloaded with %d thing(s) still registered: %s"):format(DRV, n, what))
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

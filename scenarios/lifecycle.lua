@@ -9,6 +9,7 @@
 -- This is the scenario that checks a driver written for io-pkt without pktsim in mind,
 -- such as QNX's published sample sam.c (docs/compat.md).
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "60s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -80,10 +81,4 @@ sys:spawn("admin", function()
   expect(ok, "io-pkt shutdown: " .. tostring(msg))
 end)
 
-sys:at_end(function(result)
-  -- A failed expectation or a broken io-pkt rule (a breach stops the run and fails it)
-  -- has already said why the run stopped; otherwise it must have run to its end.
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

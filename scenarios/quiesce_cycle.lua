@@ -23,6 +23,7 @@
 local CYCLES = param("cycles", 2)
 local LIMIT = param("quiesce_limit_ms", 50)
 local FRAMES = param("frames", 20)
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "30s" }
 local io = sys:iopkt{ workers = 2, version = param("iopkt", "seeds"),
                       quiesce_limit = LIMIT * 1000000 }
@@ -67,8 +68,4 @@ sys:spawn("admin", function()
   done = true
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

@@ -14,6 +14,7 @@
 -- It runs against the driver under test, `pktsim run ... --driver NAME|PATH`; the default
 -- reference driver (sam) has no hardware, so this scenario defaults to devnp-simnic.so.
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "60s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -131,12 +132,5 @@ sys:spawn("admin", function()
   sleep("3s")
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-  if result.failed == 0 then
-    local mb = io:mbufs()
-    expect_eq(mb.mbufs + mb.clusters, 0, "no mbuf left in io-pkt at the end")
-  end
-end)
+C.ran_to_end(sys, io)
+C.no_mbufs_left(sys, io)

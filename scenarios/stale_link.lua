@@ -33,6 +33,7 @@ local STALL = param("stall_ms", 100) * 1000000
 local DOWN = param("down_ms", 600) * 1000000
 local WATCH = 1000000                    -- ns between two looks at sn0
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "2s", time_limit = "20s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -158,13 +159,7 @@ sys:spawn("admin", function()
   done = true
   sleep("5ms")
   expect(io:ifconfig(IF, "destroy"), "destroy")
-  expect_eq(io:loaded(DRV), false, "the driver is unloaded")
-  local n, what = io:leftovers(DRV)
-  expect_eq(n, 0, "nothing left registered: " .. tostring(what))
+  C.unloaded_clean(io, DRV)
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

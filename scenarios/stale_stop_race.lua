@@ -32,6 +32,7 @@ local RESETS = param("resets", 3)
 local FRAMES = param("frames", 20)
 local TICK = 50000000                    -- the driver's tick period, ns
 
+local C = include("lib/checks.lua")
 local sys = system{ cpus = 3, seed = 1, stall_limit = "1s", time_limit = "30s" }
 local io = sys:iopkt{ workers = 2 }
 local DRV = driver()
@@ -81,13 +82,7 @@ sys:spawn("admin", function()
   expect_eq(i.callouts, 0, "no callout armed after if_stop, nor after the reset that " ..
             "if_stop interrupted (" .. i.callout_desc .. ")")
   expect(io:ifconfig(IF, "destroy"), "destroy")
-  expect_eq(io:loaded(DRV), false, "the driver is unloaded")
-  local n, what = io:leftovers(DRV)
-  expect_eq(n, 0, "nothing left registered: " .. tostring(what))
+  C.unloaded_clean(io, DRV)
 end)
 
-sys:at_end(function(result)
-  if result.failed == 0 and io:breaches() == 0 then
-    expect_eq(result.reason, "done", "the scenario ran to its end")
-  end
-end)
+C.ran_to_end(sys, io)

@@ -263,6 +263,44 @@ run "$PKTSIM" run params.lua -D 9lives=1
 want_rc 2 "a -D name that is not an identifier"
 want_out "NAME a Lua identifier" "says what a -D name must be"
 
+# --------------------------------------------------- include(): shared scenario code
+mkdir -p inc/lib
+cat >inc/lib/util.lua <<'EOF2'
+local M = { loads = 0 }
+M.loads = M.loads + 1
+function M.must_be(v, want) expect_eq(v, want, "util.must_be") end
+return M
+EOF2
+cat >inc/use.lua <<'EOF2'
+local U = include("lib/util.lua")
+local again = include("lib/util.lua")
+expect_eq(again, U, "a second include returns the same value")
+expect_eq(U.loads, 1, "the file ran once")
+U.must_be(param("v", 1), 1)
+EOF2
+run "$PKTSIM" run inc/use.lua --trace inc.trace
+want_rc 0 "include() loads a file next to the scenario, once"
+run "$PKTSIM" run inc/use.lua -D v=2
+want_rc 1 "an expectation inside included code fails the scenario"
+want_out "inc/use.lua:5: t=0ns: expectation failed: util.must_be" \
+	"a failure in included code names the scenario's line that called it"
+run "$PKTSIM" replay inc.trace
+want_rc 0 "replay with the included file unchanged"
+echo "-- changed" >>inc/lib/util.lua
+run "$PKTSIM" replay inc.trace
+want_rc 3 "replay after the included file changed differs"
+want_out "include.*lib/util.lua" "the difference names the included file"
+for bad in '../x.lua' '/etc/x.lua' 'lib/x.txt' 'a b.lua'; do
+	printf 'include("%s")\n' "$bad" >inc/bad.lua
+	run "$PKTSIM" run inc/bad.lua
+	want_rc 2 "include(\"$bad\") refused"
+	want_out "inc/bad.lua:1: include" "the refusal names file:line for $bad"
+done
+printf 'include("lib/none.lua")\n' >inc/bad.lua
+run "$PKTSIM" run inc/bad.lua
+want_rc 2 "a missing included file"
+want_out "cannot open" "says the file cannot be opened"
+
 # -------------------------------------------------------------------- crash
 # A scenario that runs until killed; the test kills its process with SIGSEGV once the
 # trace has some records, and expects CRASH, the signal, the trace path and exit code 4.
