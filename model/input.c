@@ -55,22 +55,14 @@ static int self_is_worker(void)
 /* 1 if the calling thread may hand frames or link changes to io-pkt. */
 static int input_thread_ok(const char *api)
 {
-	struct model_thread *t = model_thread_self();
-	if (!t) {
-		model_breach("if_input-in-isr", "%s from an interrupt handler (kernel context): hand "
-		             "the work to process_interrupt with interrupt_queue", api);
-		return 0;
-	}
-	switch (model_thread_kind(t)) {
-	case MT_WORKER:
-	case MT_PSEUDO:
-	case MT_TRACKED:
-		return 1;
-	default:
-		model_breach("if_input-untracked-thread", "%s from thread \"%s\", which io-pkt does "
-		             "not track (use nw_pthread_create)", api, model_thread_name(t));
-		return 0;
-	}
+	static const struct net_thread_rule rule = {
+		"if_input-in-isr", "%s from an interrupt handler (kernel context): hand the work to "
+		                   "process_interrupt with interrupt_queue",
+		NULL, NULL,
+		"if_input-untracked-thread", "%s from thread \"%s\", which io-pkt does not track "
+		                             "(use nw_pthread_create)",
+	};
+	return net_thread_ok(&rule, api);
 }
 
 /* ------------------------------------------------------------ frames */

@@ -348,28 +348,14 @@ int net_mbuf_check_quarantine(void)
 
 int net_mbuf_thread_ok(const char *api)
 {
-	struct model_thread *t = model_thread_self();
-	if (!t) {
-		model_breach("mbuf-in-isr", "%s called from an interrupt handler (kernel context)",
-		             api);
-		return 0;
-	}
-	switch (model_thread_kind(t)) {
-	case MT_WORKER:
-	case MT_PSEUDO:
-	case MT_TRACKED:
-		return 1;
-	case MT_MAIN:
-		model_breach("mbuf-in-blockop",
-		             "%s called on \"io-pkt main\" (blockop work may not manage buffers)", api);
-		return 0;
-	default:
-		model_breach("mbuf-untracked-thread",
-		             "%s called from thread \"%s\", which io-pkt does not track (created "
-		             "with pthread_create, not nw_pthread_create): it may not allocate or "
-		             "free mbufs", api, model_thread_name(t));
-		return 0;
-	}
+	static const struct net_thread_rule rule = {
+		"mbuf-in-isr", "%s called from an interrupt handler (kernel context)",
+		"mbuf-in-blockop", "%s called on \"io-pkt main\" (blockop work may not manage buffers)",
+		"mbuf-untracked-thread", "%s called from thread \"%s\", which io-pkt does not track "
+		                         "(created with pthread_create, not nw_pthread_create): it may "
+		                         "not allocate or free mbufs",
+	};
+	return net_thread_ok(&rule, api);
 }
 
 /* The breakpoint of fault injection: every injected failure passes here. */

@@ -62,6 +62,30 @@ void net_frames_flush(void)
 	memset(c, 0, sizeof(*c));
 }
 
+int net_thread_ok(const struct net_thread_rule *rule, const char *what)
+{
+	struct model_thread *t = model_thread_self();
+	if (!t) {
+		model_breach(rule->isr_rule, rule->isr_fmt, what);
+		return 0;
+	}
+	switch (model_thread_kind(t)) {
+	case MT_WORKER:
+	case MT_PSEUDO:
+	case MT_TRACKED:
+		return 1;
+	case MT_MAIN:
+		if (rule->main_rule) {
+			model_breach(rule->main_rule, rule->main_fmt, what);
+			return 0;
+		}
+		/* fall through */
+	default:
+		model_breach(rule->untracked_rule, rule->untracked_fmt, what, model_thread_name(t));
+		return 0;
+	}
+}
+
 int model_frame_records(void)
 {
 	return model_net.frame_records;

@@ -369,6 +369,20 @@ static inline sim_world *net_w(void) { return model_net.w; }
 /* Append "; " separated text to buf (n bytes). */
 void net_append(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * io-pkt's rule "only its own threads may do this": an io-pkt worker, a pseudo-thread or a
+ * tracked thread may; from the kernel context (an ISR) the breach isr_rule, from io-pkt
+ * main the breach main_rule (if set; else main counts as untracked), from any other
+ * thread untracked_rule. The messages are the rule's formats with what (and the thread's
+ * name for untracked_fmt). 1 if the caller may go on.
+ */
+struct net_thread_rule {
+	const char *isr_rule, *isr_fmt;             /* "%s" = what */
+	const char *main_rule, *main_fmt;           /* "%s" = what; NULL: as untracked */
+	const char *untracked_rule, *untracked_fmt; /* "%s" = what, then the thread's name */
+};
+int net_thread_ok(const struct net_thread_rule *rule, const char *what);
+
 /* Set-up of the files that keep state. */
 void net_input_init(void);
 void net_shutdown_init(void);

@@ -52,8 +52,14 @@ static void finish(const char *cmd, int rc, char *err, size_t errlen)
 	net_mbuf_check_quarantine();
 }
 
-static int no_iopkt(char *err, size_t errlen)
+/* The start of every request: err emptied; 0 to go on, or ENXIO (why in err) when there
+ * is no io-pkt. */
+static int request_begin(char *err, size_t errlen)
 {
+	if (err && errlen)
+		err[0] = 0;
+	if (model_net.w)
+		return 0;
 	sim_errf(err, errlen, "io-pkt is not running (model_create first)");
 	return ENXIO;
 }
@@ -113,10 +119,8 @@ int model_mount(const char *driver, const char *options, char *err, size_t errle
 	struct mount_req q;
 	char cmd[PATH_MAX + NET_OPTIONS_MAX + 16];
 	int rc;
-	if (err && errlen)
-		err[0] = 0;
-	if (!model_net.w)
-		return no_iopkt(err, errlen);
+	if ((rc = request_begin(err, errlen)))
+		return rc;
 	memset(&q, 0, sizeof(q));
 	q.err = err, q.errlen = errlen;
 	if (!driver || !*driver || driver_path(driver, q.path, sizeof(q.path)) != 0) {
@@ -337,10 +341,8 @@ static int ifconfig_request(const char *ifname, const char *args, const char *cm
 {
 	struct ifconfig_req q;
 	int rc;
-	if (err && errlen)
-		err[0] = 0;
-	if (!model_net.w)
-		return no_iopkt(err, errlen);
+	if ((rc = request_begin(err, errlen)))
+		return rc;
 	memset(&q, 0, sizeof(q));
 	q.err = err, q.errlen = errlen;
 	if (!ifname || strlen(ifname) >= sizeof(q.ifname) || !args) {
@@ -401,11 +403,9 @@ int model_nicinfo(const char *ifname, struct model_if_info *out, char *err, size
 	struct nicinfo_req q = { ifname, out, err, errlen };
 	char cmd[64];
 	int rc;
-	if (err && errlen)
-		err[0] = 0;
 	memset(out, 0, sizeof(*out));
-	if (!model_net.w)
-		return no_iopkt(err, errlen);
+	if ((rc = request_begin(err, errlen)))
+		return rc;
 	if (!ifname || !*ifname) {
 		sim_errf(err, errlen, "nicinfo: no interface named");
 		return EINVAL;
@@ -429,10 +429,8 @@ static int shutdown_fn(void *arg)
 int model_shutdown(char *err, size_t errlen)
 {
 	int rc;
-	if (err && errlen)
-		err[0] = 0;
-	if (!model_net.w)
-		return no_iopkt(err, errlen);
+	if ((rc = request_begin(err, errlen)))
+		return rc;
 	rc = model_stack_request("shutdown", shutdown_fn, NULL);
 	finish("shutdown", rc, err, errlen);
 	return rc;

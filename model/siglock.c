@@ -29,22 +29,13 @@ void net_txlock_init(struct model_ifnet *r)
 /* 1 if the calling thread may take io-pkt's locks (an io-pkt or tracked thread). */
 static int siglock_thread_ok(const char *what)
 {
-	struct model_thread *t = model_thread_self();
-	if (!t) {
-		model_breach("siglock-in-isr", "%s in an interrupt handler (kernel context)", what);
-		return 0;
-	}
-	switch (model_thread_kind(t)) {
-	case MT_WORKER:
-	case MT_PSEUDO:
-	case MT_TRACKED:
-		return 1;
-	default:
-		model_breach("siglock-untracked-thread", "%s from thread \"%s\", which io-pkt does "
-		             "not track: it has no io-pkt context (WTP) to hold", what,
-		             model_thread_name(t));
-		return 0;
-	}
+	static const struct net_thread_rule rule = {
+		"siglock-in-isr", "%s in an interrupt handler (kernel context)",
+		NULL, NULL,
+		"siglock-untracked-thread", "%s from thread \"%s\", which io-pkt does not track: it "
+		                            "has no io-pkt context (WTP) to hold",
+	};
+	return net_thread_ok(&rule, what);
 }
 
 void nw_sighold_p(struct nw_work_thread *wtp)

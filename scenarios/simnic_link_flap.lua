@@ -153,11 +153,7 @@ sys:spawn("admin", function()
 
   --------------------------------------------------------------- destroy
   expect(io:ifconfig("sn0", "destroy"), "destroy")
-  expect_eq(io:loaded(DRV), false, "the driver is unloaded")
-  local n, what = io:leftovers(DRV)
-  expect_eq(n, 0, "nothing left registered: " .. what)
-  local mb = io:mbufs(DRV)
-  expect_eq(mb.mbufs + mb.clusters, 0, "no mbuf left with the driver")
+  C.gone_clean(io, DRV)
   sleep("3s")
 end)
 

@@ -38,6 +38,13 @@ function C.unloaded_clean(io, drv, what)
          :format(pre, drv, n, n == 1 and "" or "s", tostring(left)))
 end
 
+-- After the driver's last interface went: unloaded_clean, and no mbuf left with it.
+function C.gone_clean(io, drv)
+  C.unloaded_clean(io, drv)
+  local mb = io:mbufs(drv)
+  expect_eq(mb.mbufs + mb.clusters, 0, "no mbuf left with the driver")
+end
+
 -- The end of cycle `cycle` of a mount/destroy loop: unloaded_clean, and nothing owned by
 -- the driver grew since the first cycle (io:leak_check names the site and the cycle).
 function C.cycle_clean(io, drv, cycle)

@@ -38,6 +38,13 @@ lacks_out() { ! grep -qE -- "$1" <<<"$out" || fail "$2: output has /$1/"; }
 # (named NAME.seedSEED.DRIVER-ID.trace, docs/scenarios.md)
 trace_in() { ls -t "$1"/traces/"$2".seed"$3".*.trace 2>/dev/null | head -n1; }
 digest_of() { sed -n 's/.*digest=\([0-9a-f]\{16\}\).*/\1/p' <<<"$1" | head -n1; }
+# need_driver NAME: stop the script (failed) unless devnp-NAME.so is built
+need_driver() {
+	if [ ! -f "$BUILD/drivers/devnp-$1.so" ]; then
+		echo "FAIL: $BUILD/drivers/devnp-$1.so is not built" >&2
+		exit 1
+	fi
+}
 # finish: the end of a script: fail if any check failed
 finish() {
 	if [ "$failures" -ne 0 ]; then

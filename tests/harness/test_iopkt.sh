@@ -11,10 +11,7 @@ set -euo pipefail
 
 . "$(dirname "$0")/lib.sh" harness_iopkt
 
-if [ ! -f "$BUILD/drivers/devnp-sam.so" ]; then
-	echo "FAIL: $BUILD/drivers/devnp-sam.so is not built" >&2
-	exit 1
-fi
+need_driver sam
 
 # ------------------------------------------------------------- bindings
 run "$PKTSIM" run "$FIX/iopkt_umount_nicinfo.lua" --out "$T/o"

@@ -10,10 +10,7 @@ set -euo pipefail
 
 . "$(dirname "$0")/lib.sh" harness_simnic
 
-if [ ! -f "$BUILD/drivers/devnp-simnic.so" ]; then
-	echo "FAIL: $BUILD/drivers/devnp-simnic.so is not built" >&2
-	exit 1
-fi
+need_driver simnic
 
 # ------------------------------------------------------------- bindings
 run "$PKTSIM" run "$FIX/simnic_values.lua" --out "$T/o"

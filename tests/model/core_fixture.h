@@ -195,6 +195,25 @@ FIXTURE void raise_once_with(int irq, const struct sigevent *(*isr)(void *, int)
 	sim_sleep(W, SIM_MS);
 }
 
+static __attribute__((unused)) const struct sigevent *(*fx_isr)(void *, int);
+static __attribute__((unused)) int fx_irq;
+
+FIXTURE void fx_scn_isr(sim_world *w, void *arg)
+{
+	raise_once_with(fx_irq, fx_isr);
+}
+
+/* A 1-CPU io-pkt where isr runs once, on IRQ irq: the run must end in the breach rule
+ * with want in its message. */
+#define ck_isr_breach(irq, isr, rule, want)                                                \
+	do {                                                                               \
+		setup_iopkt(1, 0, 0);                                                      \
+		fx_irq = (irq);                                                            \
+		fx_isr = (isr);                                                            \
+		spawn("scenario", fx_scn_isr, NULL);                                       \
+		ck_breach(run(), rule, want);                                              \
+	} while (0)
+
 /* In the stack context (request "attach"): create a tracked thread running fn(NULL),
  * whose quiesce callback does nothing (for tests that never quiesce it); its id. */
 static void fx_ignore_quiesce(void *arg, int die) {}
@@ -222,6 +241,25 @@ FIXTURE pthread_t tracked_in_stack(void *(*fn)(void *))
 	ck_assert_int_eq(drv_request("attach", "attach", fx_tracked_run, &a), 0);
 	return a.tid;
 }
+
+static __attribute__((unused)) void *(*fx_thread_fn)(void *);
+
+FIXTURE void fx_scn_tracked(sim_world *w, void *arg)
+{
+	tracked_in_stack(fx_thread_fn);
+	sim_sleep(w, SIM_MS);
+}
+
+/* A 1-CPU io-pkt where a tracked thread runs fn: the run must end in the breach rule
+ * with want in its message. */
+#define ck_tracked_breach(fn, rule, want)                                                  \
+	do {                                                                               \
+		setup_iopkt(1, 0, 0);                                                      \
+		fx_thread_fn = (fn);                                                       \
+		spawn("scenario", fx_scn_tracked, NULL);                                   \
+		ck_breach(run(), rule, want);                                              \
+	} while (0)
+
 
 /* The main of a test file: run the suite (Check's fork mode), 0 if every test passed. */
 FIXTURE int run_suite(Suite *s)

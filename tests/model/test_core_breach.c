@@ -47,17 +47,9 @@ void *bad_sleeper_thread(void *arg)
 	return NULL;
 }
 
-static void scn_bad_sleeper(sim_world *w, void *arg)
-{
-	tracked_in_stack(bad_sleeper_thread);
-	sim_sleep(w, SIM_MS);
-}
-
 START_TEST(test_breach_sleep_outside_stack)
 {
-	setup_iopkt(1, 0, 0);
-	spawn("scenario", scn_bad_sleeper, NULL);
-	ck_breach(run(), "sleep-outside-stack", "(in bad_sleeper_thread (thread), thread \"io-pkt#0x01\"");
+	ck_tracked_breach(bad_sleeper_thread, "sleep-outside-stack", "(in bad_sleeper_thread (thread), thread \"io-pkt#0x01\"");
 	ck_assert_str_eq(logbuf, "tsleep=22@0 ");
 }
 END_TEST
@@ -68,16 +60,9 @@ const struct sigevent *bad_wakeup_isr(void *arg, int iid)
 	return NULL;
 }
 
-static void scn_bad_wakeup(sim_world *w, void *arg)
-{
-	raise_once_with(NIC_IRQ, bad_wakeup_isr);
-}
-
 START_TEST(test_breach_wakeup_outside_stack)
 {
-	setup_iopkt(1, 0, 0);
-	spawn("scenario", scn_bad_wakeup, NULL);
-	ck_breach(run(), "wakeup-outside-stack", "(in bad_wakeup_isr (isr), thread \"kernel\"");
+	ck_isr_breach(NIC_IRQ, bad_wakeup_isr, "wakeup-outside-stack", "(in bad_wakeup_isr (isr), thread \"kernel\"");
 }
 END_TEST
 
@@ -133,17 +118,9 @@ void *self_reaper_thread(void *arg)
 	return NULL;
 }
 
-static void scn_self_reaper(sim_world *w, void *arg)
-{
-	tracked_in_stack(self_reaper_thread);
-	sim_sleep(w, SIM_MS);
-}
-
 START_TEST(test_breach_reap_self)
 {
-	setup_iopkt(1, 0, 0);
-	spawn("scenario", scn_self_reaper, NULL);
-	ck_breach(run(), "reap-self", "(in self_reaper_thread (thread)");
+	ck_tracked_breach(self_reaper_thread, "reap-self", "(in self_reaper_thread (thread)");
 	ck_assert_str_eq(logbuf, "reap=35@0 ");
 }
 END_TEST
@@ -240,16 +217,9 @@ const struct sigevent *stray_isr(void *arg, int iid)
 	return interrupt_queue(iopkt_selfp, &stray);
 }
 
-static void scn_stray(sim_world *w, void *arg)
-{
-	raise_once_with(NIC_IRQ, stray_isr);
-}
-
 START_TEST(test_breach_interrupt_queue_unregistered)
 {
-	setup_iopkt(1, 0, 0);
-	spawn("scenario", scn_stray, NULL);
-	ck_breach(run(), "interrupt_queue-unregistered", "(in stray_isr (isr)");
+	ck_isr_breach(NIC_IRQ, stray_isr, "interrupt_queue-unregistered", "(in stray_isr (isr)");
 }
 END_TEST
 
@@ -280,16 +250,9 @@ const struct sigevent *blocking_isr(void *arg, int iid)
 	return NULL;
 }
 
-static void scn_blocking_isr(sim_world *w, void *arg)
-{
-	raise_once_with(NIC_IRQ, blocking_isr);
-}
-
 START_TEST(test_breach_blocking_call_in_isr)
 {
-	setup_iopkt(1, 0, 0);
-	spawn("scenario", scn_blocking_isr, NULL);
-	ck_breach(run(), "blocking-call-in-isr", "pthread_mutex_lock would block");
+	ck_isr_breach(NIC_IRQ, blocking_isr, "blocking-call-in-isr", "pthread_mutex_lock would block");
 	ck_assert_msg(strstr(model_breach_last(), "(in blocking_isr (isr)"), "%s", model_breach_last());
 }
 END_TEST

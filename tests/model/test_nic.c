@@ -32,6 +32,15 @@ static void rec(uint32_t v)
 		}                                                                          \
 	} while (0)
 
+/* unit 0 opened with a 16-descriptor RX ring, filled, receiving (a driver's return on
+ * failure, like OPEN) */
+#define OPEN_RX_RUNNING(td)                                                                \
+	do {                                                                               \
+		OPEN(td, 0, 0, 16, 0);                                                     \
+		td_rx_fill(td);                                                            \
+		td_enable(td, 0);                                                          \
+	} while (0)
+
 #define RUN_OK()                                                                           \
 	do {                                                                               \
 		enum sim_end e_ = run();                                                   \
@@ -359,9 +368,7 @@ static void drv_filter(sim_world *w, void *arg)
 	struct model_traffic t = { .count = 8, .rate_fps = 100000, .sizes = (const int[]){ 60 },
 		                   .nsizes = 1, .broadcast = 0 };
 	char err[256];
-	OPEN(td, 0, 0, 16, 0);
-	td_rx_fill(td);
-	td_enable(td, 0);
+	OPEN_RX_RUNNING(td);
 	if (model_wire_peer(0, &t, err, sizeof(err)) != 0)  /* to our station address */
 		STEP = 1;
 	sim_sleep(w, 15 * SIM_US);                           /* frames 0, 1: ours */
@@ -977,6 +984,32 @@ int tst_free(void *arg)
 
 static int WRONG;   /* this run makes the mistake */
 
+/*
+ * The detector tests run twice (_i = 0, 1: WRONG): the driver drv misuses the NIC when
+ * WRONG and must be caught, uses it right otherwise and must run clean. One world with
+ * unit 0 (DMA latency lat, -1: the default; sink: a traffic sink on its cable).
+ */
+static void detector_start(int wrong, sim_ns lat, int sink, sim_thread_fn drv)
+{
+	WRONG = wrong;
+	nic_world(NULL);
+	nic_add(0, lat);
+	if (sink)
+		nic_sink(0);
+	spawn("driver", drv, NULL);
+}
+
+/* The end of a detector test: the breach rule (message holding want) if WRONG, else a
+ * clean run. */
+#define CK_DETECTED(rule, want)                                                            \
+	do {                                                                               \
+		if (WRONG)                                                                 \
+			ck_breach(run(), rule, want);                                      \
+		else                                                                       \
+			RUN_OK();                                                          \
+	} while (0)
+
+
 static void drv_tx_after_free(sim_world *w, void *arg)
 {
 	struct td *td = &TD;
@@ -1000,11 +1033,7 @@ static void drv_tx_after_free(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_after_free_tx)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, SIM_MS);   /* the NIC reads the buffer 1 ms after the doorbell */
-	nic_sink(0);
-	spawn("driver", drv_tx_after_free, NULL);
+	detector_start(_i, SIM_MS, 1, drv_tx_after_free);   /* the NIC reads the buffer 1 ms after the doorbell */
 	if (WRONG) {
 		ck_breach(run(), "dma-after-free", "descriptor 0 of its TX ring");
 		ck_assert_ptr_nonnull(strstr(model_breach_last(), "tst_getcl"));
@@ -1037,10 +1066,7 @@ static void drv_rx_after_free(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_after_free_rx)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, -1);
-	spawn("driver", drv_rx_after_free, NULL);
+	detector_start(_i, -1, 0, drv_rx_after_free);
 	if (WRONG) {
 		ck_breach(run(), "dma-after-free", "descriptor 0 of its RX ring");
 		ck_assert_ptr_nonnull(strstr(model_breach_last(), "write"));
@@ -1107,15 +1133,8 @@ void drv_region_unmapped(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_after_unmap)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, SIM_MS);
-	nic_sink(0);
-	spawn("driver", drv_region_unmapped, NULL);
-	if (WRONG)
-		ck_breach(run(), "dma-after-free", "unmapped by drv_region_unmapped");
-	else
-		RUN_OK();
+	detector_start(_i, SIM_MS, 1, drv_region_unmapped);
+	CK_DETECTED("dma-after-free", "unmapped by drv_region_unmapped");
 }
 END_TEST
 
@@ -1141,11 +1160,7 @@ static void drv_bad_address(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_bad_address)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, -1);
-	nic_sink(0);
-	spawn("driver", drv_bad_address, NULL);
+	detector_start(_i, -1, 1, drv_bad_address);
 	if (WRONG) {
 		ck_breach(run(), "dma-bad-address", "not memory the driver owns");
 		ck_assert_uint_eq(nstats(0).dma_errors, 1);
@@ -1177,10 +1192,7 @@ static void drv_overrun(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_overrun)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, -1);
-	spawn("driver", drv_overrun, NULL);
+	detector_start(_i, -1, 0, drv_overrun);
 	if (WRONG) {
 		ck_breach(run(), "dma-bad-address", "runs past its end");
 	} else {
@@ -1212,9 +1224,7 @@ static void drv_shutdown(sim_world *w, void *arg)
 	char err[256];
 	struct model_traffic t = { .count = 5, .rate_fps = 10000, .sizes = (const int[]){ 60 },
 		                   .nsizes = 1 };
-	OPEN(td, 0, 0, 16, 0);
-	td_rx_fill(td);
-	td_enable(td, 0);
+	OPEN_RX_RUNNING(td);
 	drv_request("hook", "attach", tst_hook_establish, td);
 	model_shutdown(err, sizeof(err));
 	model_wire_peer(0, &t, err, sizeof(err));
@@ -1223,14 +1233,8 @@ static void drv_shutdown(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_after_shutdown)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, -1);
-	spawn("driver", drv_shutdown, NULL);
-	if (WRONG)
-		ck_breach(run(), "dma-after-shutdown", "shutdown hooks ran");
-	else
-		RUN_OK();
+	detector_start(_i, -1, 0, drv_shutdown);
+	CK_DETECTED("dma-after-shutdown", "shutdown hooks ran");
 }
 END_TEST
 
@@ -1240,9 +1244,7 @@ static void drv_detach_running(sim_world *w, void *arg)
 	char err[256];
 	struct model_traffic t = { .count = 5, .rate_fps = 10000, .sizes = (const int[]){ 60 },
 		                   .nsizes = 1 };
-	OPEN(td, 0, 0, 16, 0);
-	td_rx_fill(td);
-	td_enable(td, 0);
+	OPEN_RX_RUNNING(td);
 	if (!WRONG)
 		td_w(td, SIMNIC_CTRL, SIMNIC_CTRL_RST);
 	munmap_device_io(td->regs, SIMNIC_BAR_SIZE);
@@ -1253,14 +1255,8 @@ static void drv_detach_running(sim_world *w, void *arg)
 
 START_TEST(test_detect_dma_after_detach)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, -1);
-	spawn("driver", drv_detach_running, NULL);
-	if (WRONG)
-		ck_breach(run(), "dma-after-shutdown", "pci_detach_device");
-	else
-		RUN_OK();
+	detector_start(_i, -1, 0, drv_detach_running);
+	CK_DETECTED("dma-after-shutdown", "pci_detach_device");
 }
 END_TEST
 
@@ -1277,14 +1273,8 @@ static void drv_overrun_ring(sim_world *w, void *arg)
 
 START_TEST(test_detect_ring_overrun)
 {
-	WRONG = _i;
-	nic_world(NULL);
-	nic_add(0, -1);
-	spawn("driver", drv_overrun_ring, NULL);
-	if (WRONG)
-		ck_breach(run(), "nic-ring-overrun", "TDT written 2");
-	else
-		RUN_OK();
+	detector_start(_i, -1, 0, drv_overrun_ring);
+	CK_DETECTED("nic-ring-overrun", "TDT written 2");
 }
 END_TEST
 
