@@ -73,7 +73,7 @@ static void ifq_enqueue_ra(struct ifaltq *ifq, struct mbuf *m, int *errp, const 
 	*errp = 0;
 }
 
-void _ifq_enqueue(struct ifaltq *ifq, struct mbuf *m, int *errp)
+MODEL_CALLER_SITE void _ifq_enqueue(struct ifaltq *ifq, struct mbuf *m, int *errp)
 {
 	ifq_enqueue_ra(ifq, m, errp, RA);
 }
@@ -113,7 +113,7 @@ static int ifq_purge_ra(struct ifaltq *ifq, const void *ra, const char *api)
 	return n;
 }
 
-void _ifq_purge(struct ifaltq *ifq)
+MODEL_CALLER_SITE void _ifq_purge(struct ifaltq *ifq)
 {
 	int n = ifq_purge_ra(ifq, RA, "IFQ_PURGE");
 	trace_ifq(ifq, "purge", n);

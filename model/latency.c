@@ -46,6 +46,8 @@ struct frame {
 	sim_ns start, seg_start, held; /* seg_start < 0: the thread does not hold the token */
 	int nev;
 	struct model_lat_event ev[FRAME_EVENTS];
+	const char *ev_what[FRAME_EVENTS], *ev_fn[FRAME_EVENTS]; /* the texts ev[i] was made
+	                          * from, as given: the same pointers again match at once */
 };
 
 struct durations {
@@ -215,27 +217,41 @@ static void put_u64(char *buf, size_t n, size_t *len, uint64_t v)
 
 /* Count one event in the table ev of *nev rows (at most FRAME_EVENTS: beyond, the last
  * row collects the rest as "other"). */
-static void ev_add(struct model_lat_event *ev, int *nev, const char *what, const char *fn,
+/*
+ * Count one costing event `what` inside fn (an interned text: model_lat_enter) into the
+ * events of fr. what_static: `what` is a text that lives as long as the program (a
+ * string literal) and may be remembered by its address; other texts (built in a
+ * caller's buffer) are always compared by content.
+ */
+static void ev_add(struct frame *fr, const char *what, int what_static, const char *fn,
                    sim_ns cost)
 {
+	struct model_lat_event *ev = fr->ev;
 	int i;
-	for (i = 0; i < *nev; i++) /* first bytes first: every mbuf charge comes here */
+	if (what_static) /* the same texts again (every mbuf charge): their addresses */
+		for (i = 0; i < fr->nev; i++)
+			if (fr->ev_what[i] == what && fr->ev_fn[i] == fn)
+				goto add;
+	for (i = 0; i < fr->nev; i++)
 		if (ev[i].what[0] == what[0] && ev[i].fn[0] == fn[0] && !strcmp(ev[i].what, what) &&
 		    !strcmp(ev[i].fn, fn))
-			break;
-	if (i == *nev) {
-		if (*nev == FRAME_EVENTS) {
-			i = FRAME_EVENTS - 1;
-			copy_str(ev[i].what, sizeof(ev[i].what), "other");
-			ev[i].fn[0] = 0;
-		} else {
-			(*nev)++;
-			copy_str(ev[i].what, sizeof(ev[i].what), what);
-			copy_str(ev[i].fn, sizeof(ev[i].fn), fn);
-			ev[i].count = 0;
-			ev[i].total = 0;
-		}
+			goto found;
+	if (fr->nev == FRAME_EVENTS) {
+		i = FRAME_EVENTS - 1;
+		copy_str(ev[i].what, sizeof(ev[i].what), "other");
+		ev[i].fn[0] = 0;
+		fr->ev_what[i] = NULL; /* "other" is matched by content only */
+		goto add;
 	}
+	i = fr->nev++;
+	copy_str(ev[i].what, sizeof(ev[i].what), what);
+	copy_str(ev[i].fn, sizeof(ev[i].fn), fn);
+	ev[i].count = 0;
+	ev[i].total = 0;
+found:
+	fr->ev_what[i] = what_static ? what : NULL;
+	fr->ev_fn[i] = fn;
+add:
 	ev[i].count++;
 	ev[i].total += cost;
 }
@@ -473,7 +489,7 @@ void model_lat_enter(const char *entry, const char *fn)
 		ctx = CTX_INTR;
 	f = &slot_frames(s)[d];
 	f->entry = entry;
-	f->fn = fn;
+	f->fn = model_intern(fn); /* one address per text: ev_add compares addresses */
 	f->ctx = ctx;
 	f->start = now();
 	f->seg_start = ctx == CTX_STACK && model_core.stack.holder == self ? f->start : -1;
@@ -563,7 +579,8 @@ int model_lat_measuring(void)
 	return current(&s, &d) != NULL;
 }
 
-void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
+static void lat_event(const char *what, int what_static, sim_ns since,
+                      enum model_lat_block block)
 {
 	int s, d;
 	struct frame *f = current(&s, &d);
@@ -575,12 +592,17 @@ void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
 		return;
 	for (int i = 0; i < d; i++)
 		if ((*frames[s])[i].ctx != CTX_NONE)
-			ev_add((*frames[s])[i].ev, &(*frames[s])[i].nev, what, f->fn, cost);
+			ev_add(&(*frames[s])[i], what, what_static, f->fn, cost);
 	if (f->ctx != CTX_STACK || model_core.stack.holder != model_thread_self())
 		return;
 	if ((block == MODEL_LAT_WAIT && cost > 0) ||
 	    (block == MODEL_LAT_BUSY && cost > L.delay_threshold))
 		flag_blocking(f, what, cost);
+}
+
+void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
+{
+	lat_event(what, 0, since, block);
 }
 
 sim_ns model_lat_cost(enum model_cost c)
@@ -602,7 +624,7 @@ void model_lat_charge(enum model_cost c, const char *what)
 		sim_spend_untraced(model_core.w, ns);
 	else
 		sim_spend(model_core.w, ns);
-	model_lat_event(what, t0, MODEL_LAT_COST);
+	lat_event(what, 1, t0, MODEL_LAT_COST);
 }
 
 /* ------------------------------------------------------------ settings (model.h) */

@@ -18,18 +18,18 @@ static struct mbuf *alloc_charged(struct mbuf *m, const char *api)
 
 /* Any io-pkt thread or tracked thread; M_WAITOK only in a stack pseudo-thread. NULL if
  * none can be had. */
-struct mbuf *m_get(int how, int type)
+MODEL_CALLER_SITE struct mbuf *m_get(int how, int type)
 {
 	return alloc_charged(net_mbuf_alloc(how, type, 0, 0, RA, "m_get"), "m_get");
 }
 
-struct mbuf *m_gethdr(int how, int type)
+MODEL_CALLER_SITE struct mbuf *m_gethdr(int how, int type)
 {
 	return alloc_charged(net_mbuf_alloc(how, type, 1, 0, RA, "m_gethdr"), "m_gethdr");
 }
 
 /* As m_get, the data area zeroed. */
-struct mbuf *m_getclr(int how, int type)
+MODEL_CALLER_SITE struct mbuf *m_getclr(int how, int type)
 {
 	struct mbuf *m = alloc_charged(net_mbuf_alloc(how, type, 0, 0, RA, "m_getclr"), "m_getclr");
 	if (m)
@@ -38,14 +38,14 @@ struct mbuf *m_getclr(int how, int type)
 }
 
 /* An mbuf with a cluster (flags: M_PKTHDR for a packet header mbuf). */
-struct mbuf *m_getcl(int how, int type, int flags)
+MODEL_CALLER_SITE struct mbuf *m_getcl(int how, int type, int flags)
 {
 	return alloc_charged(net_mbuf_alloc(how, type, (flags & M_PKTHDR) != 0, 1, RA, "m_getcl"),
 	                     "m_getcl");
 }
 
 /* m_getcl on behalf of the calling thread wtp (which must be the caller's own WTP). */
-struct mbuf *m_getcl_wtp(int how, int type, int flags, struct nw_work_thread *wtp)
+MODEL_CALLER_SITE struct mbuf *m_getcl_wtp(int how, int type, int flags, struct nw_work_thread *wtp)
 {
 	if (!net_mbuf_thread_ok("m_getcl_wtp"))
 		return NULL;
@@ -59,7 +59,7 @@ struct mbuf *m_getcl_wtp(int how, int type, int flags, struct nw_work_thread *wt
 }
 
 /* Add a cluster to m; on failure m is unchanged (M_EXT clear): check M_EXT. */
-void m_clget(struct mbuf *m, int how)
+MODEL_CALLER_SITE void m_clget(struct mbuf *m, int how)
 {
 	if (!net_mbuf_thread_ok("m_clget") || !net_mbuf_check(m, "m_clget"))
 		return;
@@ -68,7 +68,7 @@ void m_clget(struct mbuf *m, int how)
 }
 
 /* Free m (and its cluster); returns what followed it in its chain. */
-struct mbuf *m_free(struct mbuf *m)
+MODEL_CALLER_SITE struct mbuf *m_free(struct mbuf *m)
 {
 	struct mbuf *next = net_mbuf_free(m, RA, "m_free");
 	model_lat_charge(MODEL_COST_MBUF_FREE, "m_free");
@@ -76,7 +76,7 @@ struct mbuf *m_free(struct mbuf *m)
 }
 
 /* Free the chain m (NULL is fine). Stops at the first mbuf that is not a live one. */
-void m_freem(struct mbuf *m)
+MODEL_CALLER_SITE void m_freem(struct mbuf *m)
 {
 	const void *ra = RA;
 	while (m) {

@@ -120,12 +120,12 @@ static void *mem_alloc(size_t size, int zero, const void *ra)
 	return h ? mem_track(h, size, &s) : NULL;
 }
 
-void *pktsim_malloc(size_t size)
+MODEL_CALLER_SITE void *pktsim_malloc(size_t size)
 {
 	return mem_alloc(size, 0, __builtin_return_address(0));
 }
 
-void *pktsim_calloc(size_t nmemb, size_t size)
+MODEL_CALLER_SITE void *pktsim_calloc(size_t nmemb, size_t size)
 {
 	if (size && nmemb > SIZE_MAX / size)
 		return NULL;
@@ -143,7 +143,7 @@ void pktsim_free(void *p)
 	free(h);
 }
 
-void *pktsim_realloc(void *p, size_t size)
+MODEL_CALLER_SITE void *pktsim_realloc(void *p, size_t size)
 {
 	struct mem_hdr *h = hdr_of(p);
 	void *np;

@@ -104,6 +104,13 @@ int model_core_leftovers(const void *base, const void *end, char *buf, size_t n)
 
 /* Address ranges [base[i], end[i]) that together make up what a driver owns: its DLL's
  * mapping and the memory of its devices. */
+/*
+ * Marks a driver-facing function that records its caller by __builtin_return_address(0)
+ * (mbuf, heap, DMA and if_snd sites): it is never inlined or cloned into a caller, which
+ * link-time optimization would otherwise do, naming the caller's caller instead.
+ */
+#define MODEL_CALLER_SITE __attribute__((noinline, noclone))
+
 #define MODEL_RANGES_MAX 32
 struct model_ranges {
 	int n;
@@ -242,7 +249,8 @@ int model_lat_measuring(void);
 void model_lat_event(const char *what, sim_ns since, enum model_lat_block block);
 /* The configured cost c. */
 sim_ns model_lat_cost(enum model_cost c);
-/* Inside a driver call on a thread: spend cost c and record it as `what`. */
+/* Inside a driver call on a thread: spend cost c and record it as `what`, a text that
+ * lives as long as the program (a string literal: it is remembered by its address). */
 void model_lat_charge(enum model_cost c, const char *what);
 
 /* ------------------------------------------------------------ creation */

@@ -108,7 +108,7 @@ uint64_t nic_bus_of(const void *p)
 
 /* ------------------------------------------------------------ <sys/mman.h> */
 
-void *pktsim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+MODEL_CALLER_SITE void *pktsim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	sim_world *w = model_world();
 	struct nic_region *g;
@@ -151,7 +151,7 @@ void *pktsim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	return p;
 }
 
-int pktsim_munmap(void *addr, size_t len)
+MODEL_CALLER_SITE int pktsim_munmap(void *addr, size_t len)
 {
 	uintptr_t a = (uintptr_t)addr;
 	for (struct nic_region *g = D.all; g; g = g->next) {

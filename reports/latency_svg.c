@@ -92,18 +92,65 @@ static int row_of(const struct model_lat_report *r, const char *entry, const cha
 	return (*nrows)++;
 }
 
+/* The holds of one row shorter than a pixel that start in the same pixel column. */
+struct column {
+	int x;                  /* pixel column, -1: none yet */
+	uint64_t n;             /* holds in it */
+	sim_ns held;            /* their total */
+	const struct model_lat_span *longest;
+};
+
+/* A hold of a pixel or more: its own rectangle. */
+static void hold_draw(FILE *f, const struct model_lat_span *s, double x, double w, int y)
+{
+	char a[32], b[32];
+	fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"16\" fill=\"#d0504a\">"
+	        "<title>%s at %s: held %s (trace record #%llu)</title></rect>\n",
+	        x, y, w, s->entry, sim_format_ns(s->start, a, sizeof(a)),
+	        sim_format_ns(s->held, b, sizeof(b)), (unsigned long long)s->seq);
+}
+
+/* Short holds of a column: a bar a pixel wide, as high as the share of the column's time
+ * they held the stack (at least 2 pixels, so that one is seen). */
+static void column_draw(FILE *f, const struct column *c, double px_ns, int y)
+{
+	const struct model_lat_span *s = c->longest;
+	char a[32], b[32], t[32];
+	int hh;
+	if (!c->n)
+		return;
+	if (c->n == 1) {
+		hold_draw(f, s, 160 + c->x, 1.0, y);
+		return;
+	}
+	hh = px_ns > 0 ? (int)((double)c->held * 16.0 / px_ns + 0.5) : 16;
+	hh = hh < 2 ? 2 : hh > 16 ? 16 : hh;
+	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"1\" height=\"%d\" fill=\"#d0504a\">"
+	        "<title>%s: %llu holds, %s in all; the longest at %s: held %s (trace record #%llu)"
+	        "</title></rect>\n", 160 + c->x, y + 16 - hh, hh, s->entry,
+	        (unsigned long long)c->n, sim_format_ns(c->held, t, sizeof(t)),
+	        sim_format_ns(s->start, a, sizeof(a)), sim_format_ns(s->held, b, sizeof(b)),
+	        (unsigned long long)s->seq);
+}
+
+/*
+ * The timeline: a row per entry point, its holds over virtual time. A hold of a pixel or
+ * more is a rectangle of its own; shorter ones are summed per pixel column (a bar whose
+ * height is the share of that column's time they held the stack), so a run of a million
+ * frames stays a small file: at most about a rectangle per pixel and row.
+ */
 int reports_latency_svg_timeline(FILE *f, const struct model_lat_report *r,
                                  const char *title)
 {
 	const char *rows[MODEL_LAT_ENTRIES];
-	int nrows = 0, h, drawn = 0;
+	struct column col[MODEL_LAT_ENTRIES];
+	int nrows = 0, h;
 	double scale = r->end > 0 ? (double)(W - 170) / (double)r->end : 0;
+	double px_ns = scale > 0 ? 1.0 / scale : 0;
 	char a[32], b[32];
-	sim_ns minw = 0, maxwait = 0;
+	sim_ns maxwait = 0;
 	for (size_t i = 0; i < r->nspans; i++)
 		row_of(r, r->spans[i].entry, rows, &nrows);
-	if (r->nspans > MAX_RECTS && scale > 0)
-		minw = (sim_ns)(1.0 / scale); /* too many: leave out those under a pixel */
 	for (size_t i = 0; i < r->nprobe; i++)
 		if (r->probe_wait[i] > maxwait)
 			maxwait = r->probe_wait[i];
@@ -119,18 +166,30 @@ int reports_latency_svg_timeline(FILE *f, const struct model_lat_report *r,
 		fprintf(f, "</text>\n<line x1=\"160\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ccc\"/>\n",
 		        54 + i * 24, W - 10, 54 + i * 24);
 	}
+	memset(col, 0, sizeof(col));
 	for (size_t i = 0; i < r->nspans; i++) {
 		const struct model_lat_span *s = &r->spans[i];
-		double x = 160 + (double)s->start * scale, w = (double)s->held * scale;
-		if (s->held < minw && drawn >= MAX_RECTS / 2)
+		int row = row_of(r, s->entry, rows, &nrows), y = 38 + row * 24;
+		struct column *c = &col[row];
+		double x = (double)s->start * scale, w = (double)s->held * scale;
+		if (w >= 1.0 || scale <= 0) {
+			hold_draw(f, s, 160 + x, w < 1 ? 1.0 : w, y);
 			continue;
-		drawn++;
-		fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"16\" fill=\"#d0504a\">"
-		        "<title>%s at %s: held %s (trace record #%llu)</title></rect>\n",
-		        x, 38 + row_of(r, s->entry, rows, &nrows) * 24, w < 1 ? 1.0 : w, s->entry,
-		        sim_format_ns(s->start, a, sizeof(a)), sim_format_ns(s->held, b, sizeof(b)),
-		        (unsigned long long)s->seq);
+		}
+		if (!c->n || (int)x != c->x) {
+			column_draw(f, c, px_ns, y);
+			c->x = (int)x;
+			c->n = 0;
+			c->held = 0;
+			c->longest = s;
+		}
+		c->n++;
+		c->held += s->held;
+		if (s->held > c->longest->held)
+			c->longest = s;
 	}
+	for (int i = 0; i < nrows; i++)
+		column_draw(f, &col[i], px_ns, 38 + i * 24);
 	if (r->nprobe) {
 		int y0 = 60 + nrows * 24;
 		fprintf(f, "<text x=\"10\" y=\"%d\">probe wait (max %s)</text>\n", y0 + 20,
