@@ -607,7 +607,8 @@ void model_lat_event(const char *what, sim_ns since, enum model_lat_block block)
 
 sim_ns model_lat_cost(enum model_cost c)
 {
-	lat_init();
+	if (!L.init || L.w != model_core.w)
+		lat_init();
 	return L.costs[c];
 }
 

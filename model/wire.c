@@ -256,8 +256,9 @@ static void la_reset(struct nic_peer *p)
 	p->la_n = 0;
 }
 
-/* Arrival of the peer's frame g.n + i (i < NIC_PEER_LA), or NIC_FOREVER. */
-static sim_ns peer_at(const struct nic *u, struct nic_peer *p, int i)
+/* Arrival of the peer's frame g.n + i (i < NIC_PEER_LA), or NIC_FOREVER: the slow path,
+ * which drops taken frames from the look-ahead ring and generates the missing ones. */
+static sim_ns peer_at_fill(const struct nic *u, struct nic_peer *p, int i)
 {
 	int64_t want = p->g.n + i;
 	if (p->la_first != p->g.n) {  /* frames were taken: drop them from the ring */
@@ -282,6 +283,16 @@ static sim_ns peer_at(const struct nic *u, struct nic_peer *p, int i)
 		p->la_n++;
 	}
 	return p->la_at[want % NIC_PEER_LA];
+}
+
+/* Arrival of the peer's frame g.n + i (i < NIC_PEER_LA), or NIC_FOREVER. Called a few
+ * times a frame: a frame already in the look-ahead ring is answered here. */
+static inline sim_ns peer_at(const struct nic *u, struct nic_peer *p, int i)
+{
+	int64_t want = p->g.n + i;
+	if (p->la_first == p->g.n && want < p->la_first + p->la_n)
+		return p->la_at[(uint64_t)want % NIC_PEER_LA];
+	return peer_at_fill(u, p, i);
 }
 
 int nic_wire_next(struct nic *u, sim_ns *at, uint32_t *len)

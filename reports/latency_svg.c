@@ -100,14 +100,56 @@ struct column {
 	const struct model_lat_span *longest;
 };
 
+/*
+ * The timeline's shapes are written without printf: some library of the process (SimGrid
+ * loads libquadmath) registers printf extensions, which sends every printf of the process
+ * down glibc's slow path, several thousand instructions a call.
+ */
+static void out_u(FILE *f, uint64_t v)
+{
+	char d[24];
+	int i = (int)sizeof(d) - 1;
+	d[i] = 0;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	fputs(d + i, f);
+}
+
+/* v >= 0 with two decimals ("12.34"). */
+static void out_x2(FILE *f, double v)
+{
+	uint64_t c = v > 0 ? (uint64_t)(v * 100.0 + 0.5) : 0;
+	out_u(f, c / 100);
+	fputc('.', f);
+	fputc((int)('0' + c / 10 % 10), f);
+	fputc((int)('0' + c % 10), f);
+}
+
+static void out_ns(FILE *f, sim_ns t)
+{
+	char b[32];
+	fputs(sim_format_ns(t, b, sizeof(b)), f);
+}
+
 /* A hold of a pixel or more: its own rectangle. */
 static void hold_draw(FILE *f, const struct model_lat_span *s, double x, double w, int y)
 {
-	char a[32], b[32];
-	fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"16\" fill=\"#d0504a\">"
-	        "<title>%s at %s: held %s (trace record #%llu)</title></rect>\n",
-	        x, y, w, s->entry, sim_format_ns(s->start, a, sizeof(a)),
-	        sim_format_ns(s->held, b, sizeof(b)), (unsigned long long)s->seq);
+	fputs("<rect x=\"", f);
+	out_x2(f, x);
+	fputs("\" y=\"", f);
+	out_u(f, (uint64_t)y);
+	fputs("\" width=\"", f);
+	out_x2(f, w);
+	fputs("\" height=\"16\" fill=\"#d0504a\"><title>", f);
+	esc(f, s->entry);
+	fputs(" at ", f);
+	out_ns(f, s->start);
+	fputs(": held ", f);
+	out_ns(f, s->held);
+	fputs(" (trace record #", f);
+	out_u(f, s->seq);
+	fputs(")</title></rect>\n", f);
 }
 
 /* Short holds of a column: a bar a pixel wide, as high as the share of the column's time
@@ -115,7 +157,6 @@ static void hold_draw(FILE *f, const struct model_lat_span *s, double x, double 
 static void column_draw(FILE *f, const struct column *c, double px_ns, int y)
 {
 	const struct model_lat_span *s = c->longest;
-	char a[32], b[32], t[32];
 	int hh;
 	if (!c->n)
 		return;
@@ -125,12 +166,25 @@ static void column_draw(FILE *f, const struct column *c, double px_ns, int y)
 	}
 	hh = px_ns > 0 ? (int)((double)c->held * 16.0 / px_ns + 0.5) : 16;
 	hh = hh < 2 ? 2 : hh > 16 ? 16 : hh;
-	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"1\" height=\"%d\" fill=\"#d0504a\">"
-	        "<title>%s: %llu holds, %s in all; the longest at %s: held %s (trace record #%llu)"
-	        "</title></rect>\n", 160 + c->x, y + 16 - hh, hh, s->entry,
-	        (unsigned long long)c->n, sim_format_ns(c->held, t, sizeof(t)),
-	        sim_format_ns(s->start, a, sizeof(a)), sim_format_ns(s->held, b, sizeof(b)),
-	        (unsigned long long)s->seq);
+	fputs("<rect x=\"", f);
+	out_u(f, (uint64_t)(160 + c->x));
+	fputs("\" y=\"", f);
+	out_u(f, (uint64_t)(y + 16 - hh));
+	fputs("\" width=\"1\" height=\"", f);
+	out_u(f, (uint64_t)hh);
+	fputs("\" fill=\"#d0504a\"><title>", f);
+	esc(f, s->entry);
+	fputs(": ", f);
+	out_u(f, c->n);
+	fputs(" holds, ", f);
+	out_ns(f, c->held);
+	fputs(" in all; the longest at ", f);
+	out_ns(f, s->start);
+	fputs(": held ", f);
+	out_ns(f, s->held);
+	fputs(" (trace record #", f);
+	out_u(f, s->seq);
+	fputs(")</title></rect>\n", f);
 }
 
 /*
