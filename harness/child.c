@@ -147,9 +147,7 @@ int harness_child_run(const struct harness_opts *o, struct harness_outcome *out)
 	if (pid == 0) {
 		int code;
 		close(fds[0]);
-		code = harness_scenario_main(o, fds[1]);
-		if (o->coverage)
-			model_drivers_unmap(); /* gcov writes the driver's counters at dlclose */
+		code = harness_scenario_main(o, fds[1]); /* closes the drivers with --coverage */
 		fflush(stdout);
 		fflush(stderr);
 		_exit(code); /* no atexit handlers: SimGrid's belong to this process only */

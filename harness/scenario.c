@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "model.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -428,6 +429,9 @@ int harness_scenario_main(const struct harness_opts *o, int report_fd)
 	}
 	s.phase = HP_END;
 	code = verdict(&s, end);
+	if (o->coverage)
+		model_drivers_unmap(); /* gcov writes a driver's counters at its dlclose: before
+		                        * the world (and the model's list of DLLs) goes */
 	if (s.w)
 		sim_world_destroy(s.w);
 	/* The Lua state is not closed: simulated threads that were still blocked when the

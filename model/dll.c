@@ -259,7 +259,12 @@ int net_dll_open(const char *path, struct net_dll **out, struct _iopkt_drvr_entr
 	}
 	d = net_dll_by_handle(h);
 	if (d && d->state == NET_DLL_LOADED) {
-		d->opens++;                       /* mounted again: the loader's count goes up */
+		/* mounted again: d->opens counts the mounts, and the loader keeps the one
+		 * reference of the first dlopen, which dll_dlclose_bop gives back with the last
+		 * mount (else the DLL would stay mapped after its unload, its static data alive
+		 * into the next load, and gcov would never write its counters) */
+		dlclose(h);
+		d->opens++;
 		*out = d;
 		sim_emit(net_w(), model_net.k.dll_load, d->file, (int64_t)d->id, "opened again");
 		return 0;

@@ -12,6 +12,7 @@
  */
 #include "core_fixture.h"
 
+#include <dlfcn.h>
 #include <io-pkt/iopkt_driver.h>
 #include <net/if_ether.h>
 #include <net/if_media.h>
@@ -1054,6 +1055,34 @@ START_TEST(test_mount_destroy_unloads)
 }
 END_TEST
 
+static void scn_mount_twice(sim_world *w, void *arg)
+{
+	char err[256];
+	note("mount=%d", model_mount(TEST_NET_SO, "", err, sizeof(err)));
+	note("mount=%d", model_mount(TEST_NET_SO, "", err, sizeof(err)));
+	note("tnet0=%d tnet1=%d", ifinfo("tnet0").exists, ifinfo("tnet1").exists);
+	note("destroy=%d", model_ifconfig("tnet0", "destroy", err, sizeof(err)));
+	note("loaded=%d", model_driver_loaded("test-net"));
+	note("destroy=%d", model_ifconfig("tnet1", "destroy", err, sizeof(err)));
+	note("loaded=%d", model_driver_loaded("test-net"));
+}
+
+/* A driver mounted twice is one DLL, unmapped for real with its last device: its static
+ * data does not live on into a later load (and gcov writes its counters at the unmap). */
+START_TEST(test_mount_twice_unmaps_at_last_unload)
+{
+	void *h;
+	net_setup();
+	spawn("scenario", scn_mount_twice, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	ck_assert_str_eq(logbuf, "mount=0@0 mount=0@0 tnet0=1 tnet1=1@0 destroy=0@0 loaded=1@0 "
+	                         "destroy=0@0 loaded=0@0 ");
+	h = dlopen(TEST_NET_SO, RTLD_NOW | RTLD_NOLOAD);
+	ck_assert_msg(h == NULL, "%s is still mapped after its last unload", TEST_NET_SO);
+	ck_no_breach();
+}
+END_TEST
+
 START_TEST(test_destroy_keeps_dll_when_handle_cleared)
 {
 	net_setup();
@@ -1341,6 +1370,7 @@ static Suite *net_suite(void)
 	tc = tcase_create("loading");
 	tcase_add_test(tc, test_mount_missing_file_enxio);
 	tcase_add_test(tc, test_mount_destroy_unloads);
+	tcase_add_test(tc, test_mount_twice_unmaps_at_last_unload);
 	tcase_add_test(tc, test_destroy_keeps_dll_when_handle_cleared);
 	tcase_add_test(tc, test_driver_leak_owned_by_driver);
 	tcase_add_test(tc, test_multi_device_unload_under_other_device);
