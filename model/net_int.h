@@ -10,6 +10,7 @@
  *               link-state changes, queued for the stack; media.c ifmedia
  *   device.c    dev_attach/dev_detach; dll.c loading and unloading drivers
  *   request.c   mount/ifconfig/shutdown requests; app.c application traffic
+ *   bridge.c    if_bridge: members, learning, forwarding between interfaces
  *   shutdown.c  shutdown hooks; klog.c log(), panic(), strlcpy
  *
  * Everything runs on simulated threads one at a time (sim/), so nothing here locks.
@@ -252,6 +253,7 @@ struct model_ifnet {
 	 * last left if_snd (dequeued or purged); -1: never */
 	sim_ns start_t, stop_t, deq_t;
 	struct net_if_config last_init;  /* what the last successful if_init was asked for */
+	struct net_bridge *bridge;       /* the bridge it is a member of, or NULL */
 	struct model_ifnet *next;
 };
 
@@ -310,6 +312,31 @@ void net_ether_free_multi(struct ethercom *ec);
 
 /* Drop queued input and link events of r (its interface is going). */
 void net_input_forget(struct model_ifnet *r);
+
+/* ------------------------------------------------------------ bridge (bridge.c) */
+
+struct net_bridge;
+/*
+ * The bridge's ether_input step (NetBSD's bridge_input) for a frame delivered on r, a
+ * member (r->bridge set): stack context (proc0), frame at least an Ethernet header.
+ * Returns the frame to deliver up (its rcvif may now be the member it is addressed to),
+ * or NULL when the bridge took it (forwarded, flooded or freed). May call members'
+ * if_start (with their TX mutex, as ether_output does).
+ */
+struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m);
+/* r is being detached (if_detach): it leaves its bridge without a call into its driver
+ * (if_pcount and IFF_PROMISC are dropped as ifpromisc would); its learned addresses go. */
+void net_bridge_ifdetach(struct model_ifnet *r, int ifnet_readable);
+/* Set-up (trace kinds, no bridge); the end of a stack pass (batched frame counts). */
+void net_bridge_init(void);
+void net_bridge_pass_end(void);
+
+/* ------------------------------------------------------------ requests (request.c) */
+
+/* Serve cmd as a management request: fn(arg) in a pseudo-thread holding the stack,
+ * traced ("net_request") and followed by the quarantine check, as mount and ifconfig
+ * are. Scenario thread; 0 or a positive errno (reason in err). */
+int net_request(const char *cmd, int (*fn)(void *), void *arg, char *err, size_t errlen);
 
 /* ------------------------------------------------------------ leaks (leak.c) */
 
