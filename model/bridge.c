@@ -21,10 +21,10 @@
  *   - otherwise the source is learned and the destination looked up: on the member the
  *     frame came from, freed (filtered); on another member, queued there; unknown, flooded.
  * A flood to n members sends n-1 copies (new io-pkt mbufs, "bridge copy") and the frame
- * itself last. Never back out of the member it came in on. Queuing is ether_output's
- * (model/ether.c) without the socket layer: the member's TX mutex, IFQ_ENQUEUE (a full
- * if_snd drops and frees the frame, counted in snd_drops), if_start unless IFF_OACTIVE
- * in if_flags_tx. A member must be IFF_UP and IFF_RUNNING to be sent to (NetBSD looks at
+ * itself last. Never back out of the member it came in on. Queuing is ether_output
+ * (model/ether.c), the steps of NetBSD's bridge_enqueue: the member's TX mutex,
+ * IFQ_ENQUEUE (a full if_snd drops and frees the frame, counted in snd_drops), if_start
+ * unless IFF_OACTIVE in if_flags_tx. A member must be IFF_UP and IFF_RUNNING to be sent to (NetBSD looks at
  * IFF_RUNNING only; io-pkt's output path at both, and an interface being detached is
  * down before it stops).
  *
@@ -250,32 +250,21 @@ static struct mbuf *frame_copy(struct mbuf *m)
 	return top;
 }
 
-/* Queue m on member p (ether_output's steps after the socket layer): counted as
- * forwarded (what: BR_FLOODED for one of a flood's frames) or dropped. */
+/* Queue m on member p through ether_output (the TX mutex, IFQ_ENQUEUE: a full if_snd
+ * frees m and counts snd_drops; if_start unless IFF_OACTIVE): counted as forwarded (what:
+ * BR_FLOODED for one of a flood's frames) or dropped. p is up and running. */
 static void port_output(struct net_bridge *b, const struct model_ifnet *in,
                         struct net_bridge_port *p, struct mbuf *m, enum br_what what)
 {
 	struct model_ifnet *r = p->r;
-	struct ifnet *ifp = r->ifp;
 	int len = m->m_pkthdr.len;
-	net_tx_lock(r);
-	if (!net_tx_held_by_me(r)) {     /* a breach was reported */
-		free_frame(m, "bridge output (no TX mutex)");
-		return;
-	}
-	if (net_ifq_enqueue(r, m) != 0) { /* freed, counted in snd_drops */
-		net_tx_unlock(r);
+	if (ether_output(r->ifp, m, NULL, NULL) != 0) {
 		p->drops++;
 		frame_note(b, in, r, BR_DROPPED, "if_snd full", len);
 		return;
 	}
-	ifp->if_obytes += (u_quad_t)len;
 	p->tx++;
 	frame_note(b, in, r, BR_FORWARDED, what == BR_FLOODED ? "part of a flood" : NULL, len);
-	if (ifp->if_flags_tx & IFF_OACTIVE)
-		net_tx_unlock(r);
-	else
-		net_if_call_start(r);
 }
 
 /* Send m to every usable member but in: copies to all but the last, m itself last. */
