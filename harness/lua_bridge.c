@@ -45,7 +45,8 @@ static int push_result(lua_State *L, int rc, const char *err)
 	return 3;
 }
 
-/* io:bridge{ IF, ... [, name = "bridgeN"] }: create the bridge, add the members in order. */
+/* io:bridge{ IF, ... [, name = "bridgeN"] }: create the bridge, add the members in
+ * order. Scenario thread. */
 static int io_bridge(lua_State *L)
 {
 	static const char *const keys[] = { "name", NULL };

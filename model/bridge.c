@@ -3,14 +3,9 @@
  * bridge0 create; brconfig bridge0 add sn0 add sn1 up"): Ethernet frames forwarded by
  * the stack between member interfaces, with a learned address table.
  *
- * Members. An Ethernet interface, in one bridge at most, kept in the order added (NetBSD
- * inserts at the head; pktsim keeps the order of the commands, which makes floods go out
- * in that order). Adding one puts it in promiscuous mode the way io-pkt's ifpromisc does:
- * if_pcount goes up, and on 0 -> 1 IFF_PROMISC is set and, if the interface is up, the
- * driver's if_ioctl(SIOCSIFFLAGS) is called from the stack context (an error undoes both,
- * and the member is not added). Deleting it does the reverse (an error is ignored, as
- * NetBSD does). A member being detached (if_detach) leaves the bridge without a call
- * into its driver, and its learned addresses go with it.
+ * Members (model/bridge_member.c): Ethernet interfaces, each in one bridge at most, kept
+ * in the order added, put in promiscuous mode as io-pkt's ifpromisc does. This file has
+ * the frames, the address table and the trace kinds.
  *
  * Frames (net_bridge_input, from the stack's ether_input on proc0, NetBSD's
  * bridge_input and bridge_forward):
@@ -24,9 +19,9 @@
  * itself last. Never back out of the member it came in on. Queuing is ether_output
  * (model/ether.c), the steps of NetBSD's bridge_enqueue: the member's TX mutex,
  * IFQ_ENQUEUE (a full if_snd drops and frees the frame, counted in snd_drops), if_start
- * unless IFF_OACTIVE in if_flags_tx. A member must be IFF_UP and IFF_RUNNING to be sent to (NetBSD looks at
- * IFF_RUNNING only; io-pkt's output path at both, and an interface being detached is
- * down before it stops).
+ * unless IFF_OACTIVE in if_flags_tx. A member must be IFF_UP and IFF_RUNNING to be sent
+ * to (NetBSD looks at IFF_RUNNING only; io-pkt's output path at both, and an interface
+ * being detached is down before it stops).
  *
  * The address table: at most NET_BRIDGE_RT_MAX entries per bridge (NetBSD's default
  * cache size, 100), kept in learning order and searched linearly; an entry expires
@@ -46,51 +41,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#define NET_BRIDGE_MAX 4
-#define NET_BRIDGE_PORTS MODEL_BRIDGE_PORTS
-#define NET_BRIDGE_RT_MAX 100
-#define NET_BRIDGE_RT_TIMEOUT (1200 * SIM_S)
-
-struct net_bridge_port {
-	struct model_ifnet *r;
-	uint64_t rx, tx, drops;
-};
-
-struct net_bridge_rt {
-	uint8_t mac[ETHER_ADDR_LEN];
-	struct model_ifnet *r;       /* the member it was seen on */
-	sim_ns expire;
-};
-
-struct net_bridge {
-	int exists;                  /* 1: created; -1: being destroyed; 0: none */
-	char name[IFNAMSIZ];
-	int nports;
-	struct net_bridge_port port[NET_BRIDGE_PORTS];
-	int nrt;
-	struct net_bridge_rt rt[NET_BRIDGE_RT_MAX];
-	uint64_t forwarded, flooded, delivered, filtered, dropped;
-};
+#define NET_BRIDGE_RT_TIMEOUT (1200 * SIM_S)    /* NetBSD's BRIDGE_RTABLE_TIMEOUT */
 
 /* What a frame decision counts (the batch counters and the "bridge_frame" what). */
 enum br_what { BR_FORWARDED, BR_FLOODED, BR_DELIVERED, BR_FILTERED, BR_DROPPED };
 
+struct net_bridge net_bridges[NET_BRIDGE_MAX];
+
 static struct {
-	struct net_bridge b[NET_BRIDGE_MAX];
 	int k_bridge, k_frame, k_frames;
 	int64_t batch[5];            /* per br_what, since the last "bridge_frames" record */
 } BR;
 
+/* Trace kinds registered once per io-pkt (model_net_create), no bridge yet. */
 void net_bridge_init(void)
 {
 	memset(&BR, 0, sizeof(BR));
+	memset(net_bridges, 0, sizeof(net_bridges));
 	for (int i = 0; i < NET_BRIDGE_MAX; i++)
-		snprintf(BR.b[i].name, sizeof(BR.b[i].name), "bridge%d", i);
-	BR.k_bridge = sim_trace_kind(net_w(), "bridge", "sssi");        /* bridge, op, if, errno */
-	BR.k_frame = sim_trace_kind(net_w(), "bridge_frame", "ssssi");  /* bridge, in, out, what, bytes */
-	BR.k_frames = sim_trace_kind(net_w(), "bridge_frames", "iiiii");/* fwd, flood, up, filt, drop */
+		snprintf(net_bridges[i].name, sizeof(net_bridges[i].name), "bridge%d", i);
+	/* bridge, operation, member, errno */
+	BR.k_bridge = sim_trace_kind(net_w(), "bridge", "sssi");
+	/* bridge, member in, member out, what, bytes */
+	BR.k_frame = sim_trace_kind(net_w(), "bridge_frame", "ssssi");
+	/* forwarded, flooded, delivered, filtered, dropped (per br_what) */
+	BR.k_frames = sim_trace_kind(net_w(), "bridge_frames", "iiiii");
 }
 
+/* The end of a stack pass (batch mode): what the pass's frames became, one record. */
 void net_bridge_pass_end(void)
 {
 	int64_t *c = BR.batch;
@@ -102,16 +80,7 @@ void net_bridge_pass_end(void)
 
 /* ------------------------------------------------------------ lookups */
 
-/* The bridge named name, existing or not (NULL for a name that is no bridge's). */
-static struct net_bridge *bridge_slot(const char *name)
-{
-	for (int i = 0; name && i < NET_BRIDGE_MAX; i++)
-		if (strcmp(BR.b[i].name, name) == 0)
-			return &BR.b[i];
-	return NULL;
-}
-
-static int port_index(const struct net_bridge *b, const struct model_ifnet *r)
+int net_bridge_port_of(const struct net_bridge *b, const struct model_ifnet *r)
 {
 	for (int i = 0; i < b->nports; i++)
 		if (b->port[i].r == r)
@@ -119,6 +88,7 @@ static int port_index(const struct net_bridge *b, const struct model_ifnet *r)
 	return -1;
 }
 
+/* r's station address (as the stack knows it: if_sadl). */
 static const uint8_t *lladdr_of(const struct model_ifnet *r)
 {
 	return (const uint8_t *)LLADDR(r->sadl);
@@ -133,14 +103,14 @@ static int port_usable(const struct net_bridge_port *p)
 
 /* ------------------------------------------------------------ the address table */
 
+/* Remove entry i of b's table, keeping the others in order. */
 static void rt_remove(struct net_bridge *b, int i)
 {
 	memmove(&b->rt[i], &b->rt[i + 1], sizeof(b->rt[0]) * (size_t)(b->nrt - i - 1));
 	b->nrt--;
 }
 
-/* Forget every address learned on r. */
-static void rt_forget(struct net_bridge *b, const struct model_ifnet *r)
+void net_bridge_forget(struct net_bridge *b, const struct model_ifnet *r)
 {
 	for (int i = 0; i < b->nrt;)
 		if (b->rt[i].r == r)
@@ -189,7 +159,9 @@ static void rt_learn(struct net_bridge *b, const uint8_t *mac, struct model_ifne
 
 /* ------------------------------------------------------------ frames */
 
-static const char *const WHAT[] = { "forwarded", "flooded", "delivered", "filtered", "dropped" };
+static const char *const WHAT[] = {
+	"forwarded", "flooded", "delivered", "filtered", "dropped",
+};
 
 /* Count a decision about a frame of len bytes from in (to out, if any), and trace it
  * (one record in "each" mode, counted for the pass's "bridge_frames" in "batch"). */
@@ -210,6 +182,7 @@ static void frame_note(struct net_bridge *b, const struct model_ifnet *in,
 	         why ? buf : WHAT[what], (int64_t)len);
 }
 
+/* Free the chain m as io-pkt (why names the freeing site). */
 static void free_frame(struct mbuf *m, const char *why)
 {
 	while (m)
@@ -258,9 +231,11 @@ static void port_output(struct net_bridge *b, const struct model_ifnet *in,
 {
 	struct model_ifnet *r = p->r;
 	int len = m->m_pkthdr.len;
-	if (ether_output(r->ifp, m, NULL, NULL) != 0) {
+	int rc = ether_output(r->ifp, m, NULL, NULL);   /* frees m on failure */
+	if (rc != 0) {
 		p->drops++;
-		frame_note(b, in, r, BR_DROPPED, "if_snd full", len);
+		frame_note(b, in, r, BR_DROPPED, rc == ENOBUFS ? "if_snd full" : "member went down",
+		           len);
 		return;
 	}
 	p->tx++;
@@ -304,7 +279,7 @@ static int others_usable(const struct net_bridge *b, const struct model_ifnet *i
 struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m)
 {
 	struct net_bridge *b = r->bridge;
-	int pi = port_index(b, r), len = m->m_pkthdr.len;
+	int pi = net_bridge_port_of(b, r), len = m->m_pkthdr.len;
 	const struct ether_header *eh = mtod(m, const struct ether_header *);
 	int k;
 	if (pi < 0)
@@ -346,7 +321,7 @@ struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m)
 		free_frame(m, "bridge (same side)");
 		return NULL;
 	}
-	pi = port_index(b, b->rt[k].r);
+	pi = net_bridge_port_of(b, b->rt[k].r);
 	if (!port_usable(&b->port[pi])) {
 		b->port[pi].drops++;
 		frame_note(b, r, b->port[pi].r, BR_DROPPED, "member not up and running", len);
@@ -357,257 +332,10 @@ struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m)
 	return NULL;
 }
 
-/* ------------------------------------------------------------ members */
+/* ------------------------------------------------------------ trace */
 
-static void trace_op(const struct net_bridge *b, const char *op, const char *ifname, int rc)
+void net_bridge_trace_op(const struct net_bridge *b, const char *op, const char *ifname,
+                         int rc)
 {
 	sim_emit(net_w(), BR.k_bridge, b->name, op, ifname ? ifname : "", (int64_t)rc);
-}
-
-/*
- * io-pkt's ifpromisc(ifp, on) for r: stack context (a pseudo-thread: if_ioctl may
- * sleep). 0 or the driver's error, with if_pcount and if_flags as they were.
- */
-static int promisc(struct model_ifnet *r, int on, const char *cause)
-{
-	struct ifnet *ifp = r->ifp;
-	int pcount = ifp->if_pcount, flags = ifp->if_flags, rc;
-	struct ifreq ifr;
-	if (on) {
-		if (ifp->if_pcount++ != 0)
-			return 0;
-		ifp->if_flags |= IFF_PROMISC;
-	} else {
-		if (--ifp->if_pcount > 0)
-			return 0;
-		ifp->if_flags &= ~IFF_PROMISC;
-	}
-	net_if_trace_flags(r, cause, flags, ifp->if_flags_tx);
-	if (!(ifp->if_flags & IFF_UP))
-		return 0;                /* the driver looks at IFF_PROMISC when brought up */
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", r->name);
-	ifr.ifr_flags = (short)ifp->if_flags;
-	rc = net_if_call_ioctl(r, SIOCSIFFLAGS, (caddr_t)&ifr, cause);
-	if (rc && net_if_alive(ifp, r)) {
-		ifp->if_pcount = pcount;
-		ifp->if_flags = flags;
-	}
-	return rc;
-}
-
-/* Take member i out of b's list and table (no call into its driver). */
-static void port_unlink(struct net_bridge *b, int i)
-{
-	struct model_ifnet *r = b->port[i].r;
-	rt_forget(b, r);
-	memmove(&b->port[i], &b->port[i + 1], sizeof(b->port[0]) * (size_t)(b->nports - i - 1));
-	b->nports--;
-	r->bridge = NULL;
-}
-
-void net_bridge_ifdetach(struct model_ifnet *r, int ifnet_readable)
-{
-	struct net_bridge *b = r->bridge;
-	int i = port_index(b, r);
-	if (i < 0)
-		return;
-	port_unlink(b, i);
-	if (ifnet_readable && --r->ifp->if_pcount <= 0) {
-		r->ifp->if_pcount = 0;
-		r->ifp->if_flags &= ~IFF_PROMISC;
-	}
-	trace_op(b, "detached", r->name, 0);
-}
-
-/* Take r out of b and out of promiscuous mode; r's ifnet is ifp (r may go away while
- * if_ioctl sleeps). Pseudo-thread holding the stack. */
-static void port_delete(struct net_bridge *b, struct model_ifnet *r, const char *cause)
-{
-	struct ifnet *ifp = r->ifp;
-	char name[IFNAMSIZ];
-	int i = port_index(b, r);
-	if (i < 0)
-		return;
-	snprintf(name, sizeof(name), "%s", r->name);
-	port_unlink(b, i);
-	trace_op(b, "delete", name, 0);
-	if (net_if_alive(ifp, r))
-		(void)promisc(r, 0, cause);  /* NetBSD ignores the result */
-}
-
-/* ------------------------------------------------------------ requests */
-
-struct bridge_req {
-	struct net_bridge *b;
-	char ifname[IFNAMSIZ];
-	char cause[64];
-	char *err;
-	size_t errlen;
-};
-
-static int create_fn(void *arg)
-{
-	struct bridge_req *q = arg;
-	if (q->b->exists) {
-		sim_errf(q->err, q->errlen, "%s exists already%s", q->b->name,
-		         q->b->exists < 0 ? " (being destroyed)" : "");
-		return EEXIST;
-	}
-	q->b->exists = 1;
-	q->b->nports = q->b->nrt = 0;
-	q->b->forwarded = q->b->flooded = q->b->delivered = q->b->filtered = q->b->dropped = 0;
-	trace_op(q->b, "create", NULL, 0);
-	return 0;
-}
-
-static int add_fn(void *arg)
-{
-	struct bridge_req *q = arg;
-	struct net_bridge *b = q->b;
-	struct model_ifnet *r = net_if_by_name(q->ifname);
-	struct ifnet *ifp;
-	int rc;
-	if (!r) {
-		sim_errf(q->err, q->errlen, "no interface %s", q->ifname);
-		return ENXIO;
-	}
-	if (!r->ether) {
-		sim_errf(q->err, q->errlen, "%s is not an Ethernet interface (no ether_ifattach)",
-		         r->name);
-		return EINVAL;
-	}
-	if (r->bridge) {
-		sim_errf(q->err, q->errlen, "%s is a member of %s already", r->name, r->bridge->name);
-		return r->bridge == b ? EEXIST : EBUSY;
-	}
-	if (b->nports == NET_BRIDGE_PORTS) {
-		sim_errf(q->err, q->errlen, "%s has %d members already, the most it takes", b->name,
-		         NET_BRIDGE_PORTS);
-		return ENOSPC;
-	}
-	/* a member from now on: a request served while if_ioctl sleeps sees it */
-	b->port[b->nports].r = r;
-	b->port[b->nports].rx = b->port[b->nports].tx = b->port[b->nports].drops = 0;
-	b->nports++;
-	r->bridge = b;
-	ifp = r->ifp;
-	rc = promisc(r, 1, q->cause);
-	if (!net_if_alive(ifp, r) || r->bridge != b) {
-		sim_errf(q->err, q->errlen, "%s is no longer a member of %s: it went away, or the "
-		         "bridge was destroyed, while its driver was put in promiscuous mode",
-		         q->ifname, b->name);
-		return ENXIO;
-	}
-	if (rc) {
-		port_unlink(b, port_index(b, r));
-		sim_errf(q->err, q->errlen, "%s: its driver refused promiscuous mode: if_ioctl"
-		         "(SIOCSIFFLAGS) returned %d", r->name, rc);
-		trace_op(b, "add", r->name, rc);
-		return rc;
-	}
-	trace_op(b, "add", r->name, 0);
-	return 0;
-}
-
-static int del_fn(void *arg)
-{
-	struct bridge_req *q = arg;
-	struct model_ifnet *r = net_if_by_name(q->ifname);
-	if (!r || r->bridge != q->b) {
-		sim_errf(q->err, q->errlen, "%s is not a member of %s", q->ifname, q->b->name);
-		return ENOENT;
-	}
-	port_delete(q->b, r, q->cause);
-	return 0;
-}
-
-static int destroy_fn(void *arg)
-{
-	struct bridge_req *q = arg;
-	struct net_bridge *b = q->b;
-	b->exists = -1;              /* no more members from now on */
-	while (b->nports > 0)
-		port_delete(b, b->port[0].r, q->cause);
-	b->nrt = 0;
-	b->exists = 0;
-	trace_op(b, "destroy", NULL, 0);
-	return 0;
-}
-
-/* Serve "what" on bridge name (for member ifname) as a request; 0 or a positive errno. */
-static int bridge_request(const char *what, const char *name, const char *ifname,
-                          int (*fn)(void *), char *err, size_t errlen)
-{
-	struct bridge_req q;
-	char cmd[96];
-	if (err && errlen)
-		err[0] = 0;
-	memset(&q, 0, sizeof(q));
-	q.err = err, q.errlen = errlen;
-	q.b = bridge_slot(name);
-	if (!q.b) {
-		sim_errf(err, errlen, "bad bridge name \"%s\" (bridge0..bridge%d)", name ? name : "",
-		         NET_BRIDGE_MAX - 1);
-		return EINVAL;
-	}
-	if (fn != create_fn && q.b->exists != 1) {
-		sim_errf(err, errlen, "no bridge %s (create it first)", q.b->name);
-		return ENXIO;
-	}
-	if (ifname && (strlen(ifname) >= sizeof(q.ifname) || !*ifname)) {
-		sim_errf(err, errlen, "bad interface name \"%s\"", ifname);
-		return ENXIO;
-	}
-	snprintf(q.ifname, sizeof(q.ifname), "%s", ifname ? ifname : "");
-	if (fn == create_fn || fn == destroy_fn)
-		snprintf(cmd, sizeof(cmd), "ifconfig %s %s", q.b->name, what);
-	else
-		snprintf(cmd, sizeof(cmd), "brconfig %s %s %s", q.b->name, what, q.ifname);
-	snprintf(q.cause, sizeof(q.cause), "%s", cmd);
-	return net_request(cmd, fn, &q, err, errlen);
-}
-
-int model_bridge_create(const char *bridge, char *err, size_t errlen)
-{
-	return bridge_request("create", bridge, NULL, create_fn, err, errlen);
-}
-
-int model_bridge_add(const char *bridge, const char *ifname, char *err, size_t errlen)
-{
-	return bridge_request("add", bridge, ifname ? ifname : "", add_fn, err, errlen);
-}
-
-int model_bridge_del(const char *bridge, const char *ifname, char *err, size_t errlen)
-{
-	return bridge_request("delete", bridge, ifname ? ifname : "", del_fn, err, errlen);
-}
-
-int model_bridge_destroy(const char *bridge, char *err, size_t errlen)
-{
-	return bridge_request("destroy", bridge, NULL, destroy_fn, err, errlen);
-}
-
-int model_bridge_stats(const char *bridge, struct model_bridge_stats *out)
-{
-	struct net_bridge *b = bridge_slot(bridge);
-	memset(out, 0, sizeof(*out));
-	if (!b || b->exists != 1 || !model_net.w)
-		return 0;
-	out->exists = 1;
-	out->nports = b->nports;
-	for (int i = 0; i < b->nports; i++) {
-		snprintf(out->port[i].name, sizeof(out->port[i].name), "%s", b->port[i].r->name);
-		out->port[i].rx = b->port[i].rx;
-		out->port[i].tx = b->port[i].tx;
-		out->port[i].drops = b->port[i].drops;
-	}
-	out->forwarded = b->forwarded;
-	out->flooded = b->flooded;
-	out->delivered = b->delivered;
-	out->filtered = b->filtered;
-	out->dropped = b->dropped;
-	for (int i = 0; i < b->nrt; i++)
-		out->addresses += b->rt[i].expire > sim_now(net_w());
-	return 0;
 }

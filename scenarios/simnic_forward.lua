@@ -20,8 +20,9 @@
 -- completion, and exact counts at all ends:
 --     peer sent = NIC rx = bridge rx = bridge tx (+ if_snd drops) = other NIC tx
 --     = other peer received,
--- nothing corrupted, duplicated or reordered. Then the devices go one at a time (the first
--- leaves the bridge as it is detached) with leak checks: the DLL stays loaded until the last.
+-- nothing corrupted, duplicated or reordered. Then the devices go one at a time (the
+-- first leaves the bridge as it is detached) with leak checks: the DLL stays loaded until
+-- the last.
 --
 -- A driver that ignores IFF_PROMISC (drivers/buggy/simnic-no-promisc) fails here with the
 -- NIC's receive-filter count named as the cause. The default reference driver (sam) has
@@ -66,7 +67,8 @@ sys:spawn("admin", function()
   expect(promisc("sn0") and promisc("sn1"), "bridge members are promiscuous (IFF_PROMISC)")
   local members = io:bridge_stats("bridge0").members
   expect_eq(#members, 2, "two members")
-  expect_eq(members[1].name .. "," .. members[2].name, "sn0,sn1", "members in the order added")
+  expect_eq(members[1].name .. "," .. members[2].name, "sn0,sn1",
+            "members in the order added")
 
   -- Mistakes are values: a unit that does not exist, a cable on a cabled port, a member of
   -- another bridge, an interface that does not exist, a name that is no bridge's.
@@ -81,8 +83,11 @@ sys:spawn("admin", function()
   expect_eq(err, "EINVAL", "bridge0..bridge3")
 
   ------------------------------------------------------------- traffic
-  expect(io:peer(A, { rate = RATE, count = N, sizes = SIZES[A], dst = peer_mac(B) }), "peer A")
-  expect(io:peer(B, { rate = RATE, count = N, sizes = SIZES[B], dst = peer_mac(A) }), "peer B")
+  for _, u in ipairs({ A, B }) do
+    local other = u == A and B or A
+    expect(io:peer(u, { rate = RATE, count = N, sizes = SIZES[u], dst = peer_mac(other) }),
+           "peer of unit " .. u)
+  end
   ok, err = io:wire(A, B)
   expect_eq(err, "EBUSY", "a port takes one cable")
 
@@ -121,12 +126,14 @@ sys:spawn("admin", function()
     expect_eq(st.rx_missed, 0, name .. ": no frame missed")
     expect_eq(i.ipackets, N, name .. ": " .. ifn .. " handed every frame up")
     expect_eq(bin.rx, N, name .. ": the bridge took every frame in from " .. ifn)
-    expect_eq(i.delivered, 0, name .. ": none went up to the stack (none was for " .. ifn .. ")")
+    expect_eq(i.delivered, 0, name .. ": none went up to the stack (none was for "
+              .. ifn .. ")")
     -- out through the other unit to its peer
     expect_eq(bout.tx + bout.drops, N, name .. ": the bridge queued every frame on " .. ofn
               .. " or counted it dropped")
     expect_eq(bout.drops, o.snd_drops, name .. ": every drop is a full if_snd of " .. ofn)
-    expect_eq(so.tx_frames, bout.tx, name .. ": " .. ofn .. "'s NIC sent every frame queued")
+    expect_eq(so.tx_frames, bout.tx,
+              name .. ": " .. ofn .. "'s NIC sent every frame queued")
     expect_eq(o.opackets, bout.tx, name .. ": " .. ofn .. " counted them")
     expect_eq(so.peer_received, bout.tx, name .. ": the other peer received every one")
     expect_eq(so.peer_lost, bout.drops, name .. ": lost only what if_snd dropped")
@@ -142,7 +149,8 @@ sys:spawn("admin", function()
   end
   expect_eq(br.forwarded + br.dropped, 2 * N, "bridge0: every frame forwarded or dropped")
   expect_eq(br.dropped, drops, "bridge0: drops are the members' if_snd drops")
-  expect_eq(br.delivered + br.filtered, 0, "bridge0: no frame for io-pkt itself, none filtered")
+  expect_eq(br.delivered + br.filtered, 0,
+            "bridge0: no frame for io-pkt itself, none filtered")
   expect_eq(br.addresses, 2, "bridge0 learned the two peers")
   expect(br.flooded >= 1, "bridge0 flooded until it knew where peer B is")
   expect(io:leak_check(DRV, 1))

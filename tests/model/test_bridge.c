@@ -159,7 +159,8 @@ int req_rx(void *arg)
 	return 0;
 }
 
-/* Unit u receives a frame dst <- src of len bytes; the stack has a millisecond to serve it. */
+/* Unit u receives a frame dst <- src of len bytes; the stack has a millisecond to serve
+ * it. */
 static void rx(int unit, uint8_t dst, uint8_t src, int len)
 {
 	struct rx_args a = { unit, len, dst, src };
@@ -312,7 +313,8 @@ static void scn_promisc(sim_world *w, void *arg)
 {
 	char err[256];
 	attach_up(2);
-	ck_assert_int_eq(drv_request("attach", "drvr_init", req_attach, NULL), 0); /* bdev2, down */
+	/* bdev2, left down */
+	ck_assert_int_eq(drv_request("attach", "drvr_init", req_attach, NULL), 0);
 	logbuf[0] = 0;
 	note("create=%d", model_bridge_create("bridge0", err, sizeof(err)));
 	note("again=%d", model_bridge_create("bridge0", err, sizeof(err)));
@@ -449,8 +451,9 @@ static void scn_ignored(sim_world *w, void *arg)
 	rx(1, 0x0a, 0x0b, 100);
 	st = bstats();
 	note("filtered=%d,%d rx=%llu,%llu fwd=%llu promisc=%d", DEV[0]->filtered,
-	     DEV[1]->filtered, (unsigned long long)st.port[0].rx, (unsigned long long)st.port[1].rx,
-	     (unsigned long long)st.forwarded, !!(ifinfo("bdev0").flags & IFF_PROMISC));
+	     DEV[1]->filtered, (unsigned long long)st.port[0].rx,
+	     (unsigned long long)st.port[1].rx, (unsigned long long)st.forwarded,
+	     !!(ifinfo("bdev0").flags & IFF_PROMISC));
 }
 
 /* The negative proof behind simnic_forward: a driver that does not program IFF_PROMISC
