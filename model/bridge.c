@@ -28,6 +28,10 @@
  * NET_BRIDGE_RT_TIMEOUT after it was last refreshed (NetBSD's 1200 s) and is then as if
  * absent. A full table learns nothing more until an entry expires or goes with its member.
  *
+ * What io-pkt itself sends out of a member (ether_output, NetBSD's bridge_output): a
+ * unicast destination learned on a member goes there only, anything else to every
+ * member up and running, the sending one included.
+ *
  * Trace: "bridge" (bridge, operation, member, errno) for create, add, delete, detach,
  * destroy; "bridge_frame" (bridge, in, out, what, bytes) per frame decision with
  * frame_records = "each"; with "batch", "bridge_frames" (forwarded, flooded, delivered,
@@ -231,7 +235,7 @@ static void port_output(struct net_bridge *b, const struct model_ifnet *in,
 {
 	struct model_ifnet *r = p->r;
 	int len = m->m_pkthdr.len;
-	int rc = ether_output(r->ifp, m, NULL, NULL);   /* frees m on failure */
+	int rc = ether_output(r->ifp, m, NULL, NET_BRIDGE_RT);   /* frees m on failure */
 	if (rc != 0) {
 		p->drops++;
 		frame_note(b, in, r, BR_DROPPED, rc == ENOBUFS ? "if_snd full" : "member went down",
@@ -242,14 +246,16 @@ static void port_output(struct net_bridge *b, const struct model_ifnet *in,
 	frame_note(b, in, r, BR_FORWARDED, what == BR_FLOODED ? "part of a flood" : NULL, len);
 }
 
-/* Send m to every usable member but in: copies to all but the last, m itself last. */
-static void flood(struct net_bridge *b, struct model_ifnet *in, struct mbuf *m)
+/* Send m (from member in) to every usable member but skip (NULL: to all): copies to all
+ * but the last, m itself last. */
+static void flood(struct net_bridge *b, struct model_ifnet *in, struct model_ifnet *skip,
+                  struct mbuf *m)
 {
 	struct net_bridge_port *out[NET_BRIDGE_PORTS];
 	int n = 0, len = m->m_pkthdr.len;
 	frame_note(b, in, NULL, BR_FLOODED, NULL, len);   /* once per frame */
 	for (int i = 0; i < b->nports; i++)
-		if (b->port[i].r != in && port_usable(&b->port[i]))
+		if (b->port[i].r != skip && port_usable(&b->port[i]))
 			out[n++] = &b->port[i];
 	if (n == 0) {
 		frame_note(b, in, NULL, BR_FILTERED, "no other member up", len);
@@ -290,7 +296,7 @@ struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m)
 		if (others_usable(b, r)) {
 			struct mbuf *c = frame_copy(m);
 			if (c)
-				flood(b, r, c);
+				flood(b, r, r, c);
 			else
 				frame_note(b, r, NULL, BR_DROPPED, "no mbuf for a copy", len);
 		}
@@ -313,7 +319,7 @@ struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m)
 	}
 	rt_learn(b, eh->ether_shost, r);
 	if ((k = rt_find(b, eh->ether_dhost)) < 0) {
-		flood(b, r, m);
+		flood(b, r, r, m);
 		return NULL;
 	}
 	if (b->rt[k].r == r) {
@@ -330,6 +336,30 @@ struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m)
 	}
 	port_output(b, r, &b->port[pi], m, BR_FORWARDED);
 	return NULL;
+}
+
+/* See net_int.h. */
+int net_bridge_output(struct model_ifnet *r, struct mbuf *m)
+{
+	struct net_bridge *b = r->bridge;
+	const struct ether_header *eh = mtod(m, const struct ether_header *);
+	int k, pi;
+	if (m->m_len < ETHER_HDR_LEN)           /* no header to look at: out of r itself */
+		return ether_output(r->ifp, m, NULL, NET_BRIDGE_RT);
+	if (ETHER_IS_MULTICAST(eh->ether_dhost) || (k = rt_find(b, eh->ether_dhost)) < 0) {
+		flood(b, r, NULL, m);
+		return 0;
+	}
+	pi = net_bridge_port_of(b, b->rt[k].r);
+	if (!port_usable(&b->port[pi])) {
+		b->port[pi].drops++;
+		frame_note(b, r, b->port[pi].r, BR_DROPPED, "member not up and running",
+		           m->m_pkthdr.len);
+		free_frame(m, "bridge output (member down)");
+		return 0;
+	}
+	port_output(b, r, &b->port[pi], m, BR_FORWARDED);
+	return 0;
 }
 
 /* ------------------------------------------------------------ trace */

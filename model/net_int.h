@@ -359,6 +359,17 @@ void net_bridge_trace_op(const struct net_bridge *b, const char *op, const char 
  * if_start (with their TX mutex, as ether_output does).
  */
 struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m);
+/*
+ * The bridge's ether_output step (NetBSD's bridge_output) for a frame io-pkt sends out
+ * of member r (r->bridge set, r up and running): stack context. A known unicast
+ * destination goes to its member only; anything else to every member that is up and
+ * running, r included. Always 0 (as NetBSD: losses are the bridge's counters); m is
+ * queued or freed.
+ */
+int net_bridge_output(struct model_ifnet *r, struct mbuf *m);
+/* The rt argument of the bridge's own ether_output calls: queue on this member, do not
+ * bridge again. */
+#define NET_BRIDGE_RT ((struct rtentry *)(void *)net_bridges)
 /* r is being detached (if_detach): it leaves its bridge without a call into its driver
  * (if_pcount and IFF_PROMISC are dropped as ifpromisc would); its learned addresses go.
  * (bridge_member.c) */

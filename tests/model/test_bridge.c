@@ -2,9 +2,9 @@
  * tests/model/test_bridge.c — io-pkt's bridge (model/bridge.c): learning, flooding (with
  * copies that are tracked mbufs), forwarding to the one member a destination was learned
  * on, never back out of the member a frame came in on, broadcast and frames for a
- * member's own address going up, promiscuous mode on add and off on delete (if_pcount,
- * IFF_PROMISC, the driver's if_ioctl), a driver refusing it, a member detached while
- * bridged, a full if_snd, a driver whose hardware ignores IFF_PROMISC (frames filtered
+ * member's own address going up, io-pkt's own output on a member bridged, promiscuous
+ * mode on add and off on delete (if_pcount, IFF_PROMISC, the driver's if_ioctl), a
+ * driver refusing it, a member detached while bridged, a full if_snd, a driver whose hardware ignores IFF_PROMISC (frames filtered
  * before the bridge sees them), and the trace records in both frame_records modes.
  *
  * The driver "bdev" is in this file: its hardware is a receive filter (its own address,
@@ -300,6 +300,56 @@ START_TEST(test_broadcast_up_and_flooded_own_address_up)
 }
 END_TEST
 
+/* io-pkt sends a frame to 02:00:00:00:00:<dst> out of unit 0 (its if_output, in the
+ * stack context, as a protocol would). */
+int req_output(void *arg)
+{
+	struct ifnet *ifp = &DEV[0]->sc_ec.ec_if;
+	struct mbuf *m = m_gethdr(M_DONTWAIT, MT_DATA);
+	uint8_t *d = mtod(m, uint8_t *);
+	memset(d, 0, 60);
+	d[0] = 2;
+	d[5] = (uint8_t)(uintptr_t)arg;
+	memcpy(d + 6, LLADDR(ifp->if_sadl), 6);
+	m->m_len = m->m_pkthdr.len = 60;
+	note("output=%d", (*ifp->if_output)(ifp, m, NULL, NULL));
+	return 0;
+}
+
+static void scn_output(sim_world *w, void *arg)
+{
+	struct model_bridge_stats st;
+	bridge3();
+	note("send=%d", model_app_send("bdev0", 100));   /* broadcast: every member, bdev0 too */
+	note_tx("app broadcast");
+	drv_request("output", "if_init", req_output, (void *)0x0b);   /* unknown: flooded */
+	note_tx("unknown");
+	rx(1, 0xa0, 0x0b, 60);      /* 0b learned on bdev1 (for bdev0: goes up) */
+	drv_request("output", "if_init", req_output, (void *)0x0b);   /* known: bdev1 only */
+	note_tx("known");
+	st = bstats();
+	note("fwd=%llu flood=%llu up=%llu mbufs=%d", (unsigned long long)st.forwarded,
+	     (unsigned long long)st.flooded, (unsigned long long)st.delivered, live_mbufs());
+}
+
+/* What io-pkt itself sends out of a member goes through the bridge (NetBSD's
+ * bridge_output): to the member a destination was learned on, else to every member. */
+START_TEST(test_output_of_a_member_is_bridged)
+{
+	setup_iopkt(2, 1, 0);
+	spawn("scenario", scn_output, NULL);
+	ck_assert_int_eq(run(), SIM_END_DONE);
+	ck_no_breach();
+	ck_assert_msg(strstr(logbuf, "send=0@") && strstr(logbuf, "app broadcast: [ff/a0/100 ] "
+	                             "[ff/a0/100 ] [ff/a0/100 ]"), "%s", logbuf);
+	ck_assert_msg(strstr(logbuf, "output=0@"), "%s", logbuf);
+	ck_assert_msg(strstr(logbuf, "unknown: [0b/a0/60 ] [0b/a0/60 ] [0b/a0/60 ]"), "%s",
+	              logbuf);
+	ck_assert_msg(strstr(logbuf, "known: [] [0b/a0/60 ] []"), "%s", logbuf);
+	ck_assert_msg(strstr(logbuf, "fwd=7 flood=2 up=1 mbufs=0"), "%s", logbuf);
+}
+END_TEST
+
 /* ============================================================ members */
 
 static void note_promisc(const char *name)
@@ -538,6 +588,7 @@ static Suite *bridge_suite(void)
 	tcase_add_test(tc, test_broadcast_up_and_flooded_own_address_up);
 	tcase_add_test(tc, test_snd_full_drops_counted_and_freed);
 	tcase_add_test(tc, test_hardware_without_promisc_filters_everything);
+	tcase_add_test(tc, test_output_of_a_member_is_bridged);
 	tcase_add_test(tc, test_frame_records_each_and_batch);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("members");
