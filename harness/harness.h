@@ -304,6 +304,10 @@ int harness_lua_model_open(struct lua_State *L);
  * io:loopback, io:peer, io:link, io:speed, io:fault, io:nic_stats). Called by
  * harness_lua_model_open once its class exists. */
 int harness_lua_nic_open(struct lua_State *L);
+/* lua_bridge.c: io-pkt's bridge as methods of the io-pkt handle (io:bridge{},
+ * io:bridge_add, io:bridge_del, io:bridge_destroy, io:bridge_stats). Called by
+ * harness_lua_model_open once its class exists. */
+int harness_lua_bridge_open(struct lua_State *L);
 /* The symbolic name of a positive errno ("ENXIO"); "E<n>" for one it does not know. */
 const char *harness_errno_name(int e);
 

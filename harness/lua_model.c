@@ -525,6 +525,7 @@ int harness_lua_model_open(lua_State *L)
 	harness_lua_sys_methods(L, sys_methods);
 	harness_lua_class(L, MT_IOPKT, io_methods, io_tostring);
 	harness_lua_nic_open(L); /* the NIC hardware's methods on the same handle */
+	harness_lua_bridge_open(L);
 	harness_lua_latency_open(L);
 	lua_pushcfunction(L, l_driver);
 	lua_setglobal(L, "driver");

@@ -95,15 +95,15 @@ static int check_duplex(lua_State *L, int idx, const char *what)
 	return 0;
 }
 
-/* "02:50:53:00:00:01" into mac. */
-static void check_mac(lua_State *L, int idx, uint8_t mac[6])
+/* "02:50:53:00:00:01" into mac (what names the call in the error). */
+static void check_mac_of(lua_State *L, int idx, uint8_t mac[6], const char *what)
 {
 	const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 	unsigned b[6];
 	char end;
 	if (!s || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 	                 &end) != 6 || strlen(s) != 17)
-		luaL_error(L, "nic{}: mac must be six hex bytes \"02:00:00:00:00:01\", got %s",
+		luaL_error(L, "%s must be six hex bytes \"02:00:00:00:00:01\", got %s", what,
 		           harness_tostring(L, idx));
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
@@ -147,7 +147,7 @@ static int io_nic(lua_State *L)
 		if (lua_getfield(L, 2, "dma_latency") != LUA_TNIL)
 			cfg.dma_latency_ns = harness_check_duration(L, -1, "nic{}: dma_latency");
 		if (lua_getfield(L, 2, "mac") != LUA_TNIL)
-			check_mac(L, -1, cfg.mac);
+			check_mac_of(L, -1, cfg.mac, "nic{}: mac");
 		lua_settop(L, 2);
 	}
 	unit = model_nic_create(&cfg, err, sizeof(err));
@@ -180,11 +180,11 @@ static int io_loopback(lua_State *L)
 	return push_result(L, model_wire_loopback(n), NULL);
 }
 
-/* io:peer(n, { rate = fps | "line", count = N, sizes = {...}, broadcast = bool }): a
- * traffic source and sink at the far end of n's cable. */
+/* io:peer(n, { rate = fps | "line", count = N, sizes = {...}, broadcast = bool,
+ * dst = "MAC" }): a traffic source and sink at the far end of n's cable. */
 static int io_peer(lua_State *L)
 {
-	static const char *const keys[] = { "broadcast", "count", "rate", "sizes", NULL };
+	static const char *const keys[] = { "broadcast", "count", "dst", "rate", "sizes", NULL };
 	struct model_traffic t;
 	char err[512] = "";
 	int n, ok, *sizes = NULL;
@@ -224,6 +224,12 @@ static int io_peer(lua_State *L)
 			if (!lua_isboolean(L, -1))
 				return luaL_error(L, "peer(): broadcast must be true or false");
 			t.broadcast = lua_toboolean(L, -1);
+		}
+		if (lua_getfield(L, 3, "dst") != LUA_TNIL) {
+			static const uint8_t zero[6];
+			check_mac_of(L, -1, t.dst, "peer(): dst");
+			if (!memcmp(t.dst, zero, 6))
+				return luaL_error(L, "peer(): dst 00:00:00:00:00:00 is no station's address");
 		}
 		if (lua_getfield(L, 3, "sizes") != LUA_TNIL) {
 			lua_Integer len;
@@ -344,6 +350,7 @@ static int io_nic_stats(lua_State *L)
 	set_u64(L, "rx_missed", st.rx_missed);
 	set_u64(L, "rx_crc_errors", st.rx_crc_errors);
 	set_u64(L, "tx_dropped", st.tx_dropped);
+	set_u64(L, "rx_filtered", st.rx_filtered);
 	set_u64(L, "irqs_raised", st.irqs_raised);
 	set_u64(L, "resets", st.resets);
 	set_u64(L, "irqs_held_masked", st.irqs_held_masked);

@@ -200,9 +200,11 @@ int ether_ioctl(struct ifnet *ifp, u_long cmd, caddr_t data)
 
 /*
  * io-pkt's output path for a packet m (a chain with M_PKTHDR) on ifp: not up and
- * running: dropped, ENETDOWN. Then, under the TX mutex: if_snd full: dropped, ENOBUFS;
- * else queued, and if_start called unless IFF_OACTIVE is set in if_flags_tx (if_start
- * releases the mutex; otherwise it is released here).
+ * running: dropped, ENETDOWN. A bridge member's packet goes to the bridge (bridge.c),
+ * which calls back here with rt = NET_BRIDGE_RT for each member it picks. Then, under
+ * the TX mutex: if_snd full: dropped, ENOBUFS; else queued, and if_start called unless
+ * IFF_OACTIVE is set in if_flags_tx (if_start releases the mutex; otherwise it is
+ * released here).
  */
 int ether_output(struct ifnet *ifp, struct mbuf *m, struct sockaddr *dst, struct rtentry *rt)
 {
@@ -216,6 +218,8 @@ int ether_output(struct ifnet *ifp, struct mbuf *m, struct sockaddr *dst, struct
 			m = net_mbuf_free(m, NULL, "ether_output (interface down)");
 		return ENETDOWN;
 	}
+	if (r->bridge && rt != NET_BRIDGE_RT)  /* a bridge member: the bridge decides where */
+		return net_bridge_output(r, m);
 	net_tx_lock(r);
 	if (!net_tx_held_by_me(r))
 		return ENXIO;                 /* a breach was reported */

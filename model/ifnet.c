@@ -149,6 +149,8 @@ static void if_forget(struct model_ifnet *r, int ifnet_readable)
 	if (busy)
 		model_breach("if_detach-tx-mutex-held", "%s detached while its TX mutex is %s",
 		             r->name, r->tx.owner ? "held" : "waited for");
+	if (r->bridge)
+		net_bridge_ifdetach(r, ifnet_readable);
 	net_input_forget(r);
 	if_unlink(r);
 	if (ifnet_readable) {

@@ -5,6 +5,8 @@
  * Both are queued for the stack and the stack is kicked; the stack's loop calls
  * model_net_stack_work on proc0, which applies the link changes and delivers the
  * frames to a minimal protocol layer: counted (input_delivered, if_ibytes) and freed.
+ * A frame that came in on a bridge member goes through the bridge first (bridge.c):
+ * forwarded to other members, or handed back to go up.
  * A link change made in the stack context takes effect at once. A frame for an
  * interface that is not up is dropped (input_dropped), when handed up and again when
  * delivered (the interface may have gone down meanwhile).
@@ -136,6 +138,11 @@ static void deliver(struct mbuf *m)
 	if (ETHER_IS_MULTICAST(mtod(m, const uint8_t *)))
 		ifp->if_imcasts++;
 	ifp->if_ibytes += (u_quad_t)m->m_pkthdr.len;
+	if (r->bridge) {            /* a bridge member: bridge.c forwards or hands it back */
+		if (!(m = net_bridge_input(r, m)))
+			return;
+		r = m->m_pkthdr.rcvif->if_model;
+	}
 	r->input_delivered++;
 	if (net_frame_record())
 		trace_input(model_net.k.ether_input, r->name, m, "delivered");

@@ -103,6 +103,52 @@ int model_app_send(const char *ifname, size_t len);
  */
 int model_app_send_n(const char *ifname, size_t len, int count, int *sent);
 
+/* ------------------------------------------------- the bridge (model/bridge.c) */
+
+/*
+ * io-pkt's if_bridge (NetBSD bridge(4)): "ifconfig bridgeN create; brconfig bridgeN add
+ * IF ... up". Bridges are named "bridge0".."bridge3" and are up once created; a member
+ * is an Ethernet interface, in at most one bridge, at most MODEL_BRIDGE_PORTS per bridge,
+ * in the order added. Adding a member puts it in promiscuous mode as io-pkt's ifpromisc
+ * does (if_pcount++, IFF_PROMISC, the driver's if_ioctl(SIOCSIFFLAGS) if it is up);
+ * deleting it takes it out. Each call is a stack request (traced "net_request" and
+ * "bridge"). 0 or a positive errno with the reason in err: EINVAL (a bad bridge name, a
+ * member that is not Ethernet), EEXIST (the bridge exists; the interface is a member
+ * already), ENXIO (no such bridge or interface), EBUSY (a member of another bridge),
+ * ENOSPC (the bridge is full), ENOENT (not a member), or the driver's if_ioctl error
+ * (the member is then not added).
+ */
+#define MODEL_BRIDGE_PORTS 8
+int model_bridge_create(const char *bridge, char *err, size_t errlen);
+int model_bridge_add(const char *bridge, const char *ifname, char *err, size_t errlen);
+int model_bridge_del(const char *bridge, const char *ifname, char *err, size_t errlen);
+/* Deletes every member (in order), then the bridge. */
+int model_bridge_destroy(const char *bridge, char *err, size_t errlen);
+
+struct model_bridge_port {
+	char name[16];
+	uint64_t rx;             /* frames that came in on it and the bridge handled */
+	uint64_t tx;             /* frames the bridge queued on its if_snd */
+	uint64_t drops;          /* frames for it the bridge lost (if_snd full, no mbuf) */
+};
+
+struct model_bridge_stats {
+	int exists;
+	int nports;
+	struct model_bridge_port port[MODEL_BRIDGE_PORTS]; /* in the order added */
+	uint64_t forwarded;      /* frames queued on a member's if_snd (each copy counts) */
+	uint64_t flooded;        /* frames sent to every other member (unknown destination,
+	                          * broadcast, multicast) */
+	uint64_t delivered;      /* frames that went up to the stack (for a member's own
+	                          * address, broadcast, multicast) */
+	uint64_t filtered;       /* frames for the side they came from, or with nowhere to go */
+	uint64_t dropped;        /* frames lost: if_snd full, no mbuf for a copy, output member
+	                          * down, a member's own frame come back */
+	int addresses;           /* learned addresses in the table now */
+};
+/* 0 and *out (out->exists = 0 if there is no such bridge). Any context; never waits. */
+int model_bridge_stats(const char *bridge, struct model_bridge_stats *out);
+
 /* ------------------------------------------------------------ state */
 
 struct model_if_info {
@@ -272,6 +318,8 @@ struct model_traffic {
 	const int *sizes;        /* frame sizes in bytes (60..9018, no CRC), used in turn */
 	int nsizes;
 	int broadcast;           /* 1: broadcast destination; 0: the unit's station address */
+	uint8_t dst[6];          /* not all zero (and broadcast 0): this destination instead
+	                          * (another peer's address, through a bridge) */
 };
 /* Attach a peer to nic: it sends t->count frames into nic (with a sequence number and a
  * checked payload pattern) and receives and checks every frame nic transmits. */
@@ -297,6 +345,8 @@ struct model_nic_stats {
 	int link_up, speed_mbps, full_duplex;
 	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes;
 	uint64_t rx_missed, rx_crc_errors, tx_dropped;
+	uint64_t rx_filtered;    /* frames the receive filter refused: for another station
+	                          * without PROMISC, multicast without ALLMULTI */
 	uint64_t irqs_raised, irqs_held_masked, spurious_irqs;
 	uint64_t dma_errors;     /* DMA to memory the driver no longer owns (reported) */
 	uint64_t resets;         /* chip resets the driver asked for (CTRL.RST writes) */

@@ -93,8 +93,10 @@ int model_frame_records(void)
 
 void model_net_pass_end(void)
 {
-	if (model_net.w)
+	if (model_net.w) {
 		net_frames_flush();
+		net_bridge_pass_end();
+	}
 }
 
 int model_net_create(sim_world *w, const struct model_config *cfg, char *err, size_t errlen)
@@ -112,5 +114,6 @@ int model_net_create(sim_world *w, const struct model_config *cfg, char *err, si
 	net_mbuf_init();
 	net_input_init();
 	net_shutdown_init();
+	net_bridge_init();
 	return 0;
 }

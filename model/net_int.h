@@ -10,6 +10,8 @@
  *               link-state changes, queued for the stack; media.c ifmedia
  *   device.c    dev_attach/dev_detach; dll.c loading and unloading drivers
  *   request.c   mount/ifconfig/shutdown requests; app.c application traffic
+ *   bridge.c    if_bridge: learning, forwarding between interfaces; bridge_member.c
+ *               its members (promiscuous mode) and requests
  *   shutdown.c  shutdown hooks; klog.c log(), panic(), strlcpy
  *
  * Everything runs on simulated threads one at a time (sim/), so nothing here locks.
@@ -252,6 +254,7 @@ struct model_ifnet {
 	 * last left if_snd (dequeued or purged); -1: never */
 	sim_ns start_t, stop_t, deq_t;
 	struct net_if_config last_init;  /* what the last successful if_init was asked for */
+	struct net_bridge *bridge;       /* the bridge it is a member of, or NULL */
 	struct model_ifnet *next;
 };
 
@@ -310,6 +313,77 @@ void net_ether_free_multi(struct ethercom *ec);
 
 /* Drop queued input and link events of r (its interface is going). */
 void net_input_forget(struct model_ifnet *r);
+
+/* ------------------------------------------------------------ bridge (bridge*.c) */
+
+#define NET_BRIDGE_MAX 4                       /* bridge0 .. bridge3 */
+#define NET_BRIDGE_PORTS MODEL_BRIDGE_PORTS    /* members per bridge */
+#define NET_BRIDGE_RT_MAX 100                  /* learned addresses (NetBSD's default) */
+
+struct net_bridge_port {
+	struct model_ifnet *r;
+	uint64_t rx, tx, drops;      /* model_bridge_port's */
+};
+
+struct net_bridge_rt {
+	uint8_t mac[ETHER_ADDR_LEN];
+	struct model_ifnet *r;       /* the member it was seen on */
+	sim_ns expire;
+};
+
+struct net_bridge {
+	int exists;                  /* 1: created; -1: being destroyed; 0: none */
+	char name[IFNAMSIZ];
+	int nports;
+	struct net_bridge_port port[NET_BRIDGE_PORTS];  /* in the order added */
+	int nrt;
+	struct net_bridge_rt rt[NET_BRIDGE_RT_MAX];     /* in learning order */
+	uint64_t forwarded, flooded, delivered, filtered, dropped;
+};
+
+/* Every bridge, existing or not ("bridge0" is [0]); bridge.c owns them. */
+extern struct net_bridge net_bridges[NET_BRIDGE_MAX];
+
+/* The index of member r in b, or -1. */
+int net_bridge_port_of(const struct net_bridge *b, const struct model_ifnet *r);
+/* Forget every address b learned on member r. */
+void net_bridge_forget(struct net_bridge *b, const struct model_ifnet *r);
+/* Trace a "bridge" record: bridge, operation, member (NULL: none), errno. */
+void net_bridge_trace_op(const struct net_bridge *b, const char *op, const char *ifname,
+                         int rc);
+/*
+ * The bridge's ether_input step (NetBSD's bridge_input) for a frame delivered on r, a
+ * member (r->bridge set): stack context (proc0), frame at least an Ethernet header.
+ * Returns the frame to deliver up (its rcvif may now be the member it is addressed to),
+ * or NULL when the bridge took it (forwarded, flooded or freed). May call members'
+ * if_start (with their TX mutex, as ether_output does).
+ */
+struct mbuf *net_bridge_input(struct model_ifnet *r, struct mbuf *m);
+/*
+ * The bridge's ether_output step (NetBSD's bridge_output) for a frame io-pkt sends out
+ * of member r (r->bridge set, r up and running): stack context. A known unicast
+ * destination goes to its member only; anything else to every member that is up and
+ * running, r included. Always 0 (as NetBSD: losses are the bridge's counters); m is
+ * queued or freed.
+ */
+int net_bridge_output(struct model_ifnet *r, struct mbuf *m);
+/* The rt argument of the bridge's own ether_output calls: queue on this member, do not
+ * bridge again. */
+#define NET_BRIDGE_RT ((struct rtentry *)(void *)net_bridges)
+/* r is being detached (if_detach): it leaves its bridge without a call into its driver
+ * (if_pcount and IFF_PROMISC are dropped as ifpromisc would); its learned addresses go.
+ * (bridge_member.c) */
+void net_bridge_ifdetach(struct model_ifnet *r, int ifnet_readable);
+/* Set-up (trace kinds, no bridge); the end of a stack pass (batched frame counts). */
+void net_bridge_init(void);
+void net_bridge_pass_end(void);
+
+/* ------------------------------------------------------------ requests (request.c) */
+
+/* Serve cmd as a management request: fn(arg) in a pseudo-thread holding the stack,
+ * traced ("net_request") and followed by the quarantine check, as mount and ifconfig
+ * are. Scenario thread; 0 or a positive errno (reason in err). */
+int net_request(const char *cmd, int (*fn)(void *), void *arg, char *err, size_t errlen);
 
 /* ------------------------------------------------------------ leaks (leak.c) */
 

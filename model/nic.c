@@ -394,6 +394,7 @@ int model_nic_stats(int n, struct model_nic_stats *out)
 	out->rx_missed = u->rx_missed;
 	out->rx_crc_errors = u->rx_crc;
 	out->tx_dropped = u->tx_dropped;
+	out->rx_filtered = u->rx_filtered;
 	out->irqs_raised = u->irqs;
 	out->irqs_held_masked = u->irqs_held;
 	out->spurious_irqs = u->spurious;

@@ -190,6 +190,8 @@ struct nic_peer {
 	int sizes[NIC_PEER_SIZES];
 	int nsizes;
 	int broadcast;
+	int has_dst;                 /* 1: frames go to dst, not the unit's station address */
+	uint8_t dst[6];
 	uint32_t stream;             /* its stream id */
 	sim_ns t0;                   /* when it was attached */
 	sim_ns resume_at;            /* NIC_FOREVER while the link is down */

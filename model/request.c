@@ -378,6 +378,18 @@ int model_umount(const char *path, char *err, size_t errlen)
 	return ifconfig_request(name, "destroy", cmd, err, errlen);
 }
 
+/* ------------------------------------------------------------ others' requests */
+
+int net_request(const char *cmd, int (*fn)(void *), void *arg, char *err, size_t errlen)
+{
+	int rc;
+	if ((rc = request_begin(err, errlen)))
+		return rc;
+	rc = model_stack_request(cmd, fn, arg);
+	finish(cmd, rc, err, errlen);
+	return rc;
+}
+
 /* ------------------------------------------------------------ nicinfo */
 
 struct nicinfo_req {

@@ -333,6 +333,8 @@ const uint8_t *nic_wire_take(struct nic *u, uint32_t *len, int *bad)
 		p->g = p->la_g[p->g.n % NIC_PEER_LA];
 		if (p->broadcast)
 			memcpy(dst, BCAST, 6);
+		else if (p->has_dst)
+			memcpy(dst, p->dst, 6);      /* traffic.dst: another station's address */
 		else
 			memcpy(dst, u->cfg.mac, 6);  /* the factory address, as the peer knows it */
 		peer_mac(u, src);
@@ -495,6 +497,9 @@ int model_wire_peer(int n, const struct model_traffic *t, char *err, size_t errl
 	for (int i = 0; i < t->nsizes; i++)
 		p->sizes[i] = t->sizes[i];
 	p->broadcast = t->broadcast ? 1 : 0;
+	for (int i = 0; i < 6; i++)
+		p->has_dst |= t->dst[i] != 0;
+	memcpy(p->dst, t->dst, 6);
 	p->stream = (uint32_t)u->unit + 1;
 	p->t0 = nic_now();
 	p->resume_at = NIC_FOREVER;

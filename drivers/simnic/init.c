@@ -121,7 +121,7 @@ simnic_init(struct ifnet *ifp)
 
 	/* Engines and receive filter: write CTRL only if it differs from what we want. */
 	want = SIMNIC_CTRL_TXEN | SIMNIC_CTRL_RXEN;
-	if (ifp->if_flags & IFF_PROMISC)
+	if ((ifp->if_flags & IFF_PROMISC) && !SIMNIC_BUG_NO_PROMISC)
 		want |= SIMNIC_CTRL_PROMISC;
 	if (sc->sc_ec.ec_multicnt > 0 || (ifp->if_flags & IFF_ALLMULTI))
 		want |= SIMNIC_CTRL_ALLMULTI;

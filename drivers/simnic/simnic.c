@@ -397,7 +397,7 @@ simnic_set_filter(struct simnic_dev *sc)
 	struct ifnet	*ifp = SN_IFP(sc);
 	uint32_t	ctrl = sc->sc_ctrl & ~(SIMNIC_CTRL_PROMISC | SIMNIC_CTRL_ALLMULTI);
 
-	if (ifp->if_flags & IFF_PROMISC)
+	if ((ifp->if_flags & IFF_PROMISC) && !SIMNIC_BUG_NO_PROMISC)
 		ctrl |= SIMNIC_CTRL_PROMISC;
 	if (sc->sc_ec.ec_multicnt > 0 || (ifp->if_flags & IFF_ALLMULTI))
 		ctrl |= SIMNIC_CTRL_ALLMULTI;

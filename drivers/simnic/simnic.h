@@ -83,6 +83,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "simnic: little-endian
 #ifndef SIMNIC_BUG_KICK_ARMED		/* if_stop leaves the TX kick callout armed */
 #define SIMNIC_BUG_KICK_ARMED		0
 #endif
+#ifndef SIMNIC_BUG_NO_PROMISC		/* IFF_PROMISC never programmed (CTRL.PROMISC) */
+#define SIMNIC_BUG_NO_PROMISC		0
+#endif
 
 /* ------------------------------------------------------------ state */
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/harness/test_simnic.sh — the NIC hardware from the pktsim command: the Lua bindings
-# (io:nic{}, io:wire, io:loopback, io:peer, io:link, io:speed, io:fault, io:nic_stats:
+# (io:nic{}, io:wire, io:loopback, io:peer, io:link, io:speed, io:fault, io:nic_stats, and
+# io:bridge{} and its friends:
 # values for user mistakes, Lua errors naming the line for misuse), the simnic driver's
 # harder paths (fixtures/simnic_driver.lua), and the three simnic scenarios run twice
 # (identical digests) and replayed.
