@@ -310,6 +310,11 @@ int harness_lua_nic_open(struct lua_State *L);
 int harness_lua_bridge_open(struct lua_State *L);
 /* The symbolic name of a positive errno ("ENXIO"); "E<n>" for one it does not know. */
 const char *harness_errno_name(int e);
+/* Lua error unless argument 1 is the io-pkt handle (method: the io: method's name). */
+void harness_check_io(struct lua_State *L, const char *method);
+/* Push the result of a request: true (rc 0), or nil, the errno's name and err (rc: a
+ * negative or positive errno; err "" or NULL: the name again). Returns the count pushed. */
+int harness_push_result(struct lua_State *L, int rc, const char *err);
 
 /* lua_latency.c: io:costs{}, io:latency{}, io:probe(), io:latency_stats() (methods of the
  * io-pkt handle). Called by harness_lua_model_open once its class exists. */

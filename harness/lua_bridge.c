@@ -25,26 +25,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void check_io(lua_State *L, const char *method)
-{
-	if (!luaL_testudata(L, 1, HARNESS_MT_IOPKT))
-		luaL_error(L, "%s: call it as a method, io:%s(...), on the value sys:iopkt{} returned",
-		           method, method);
-}
-
-/* true, or nil, the errno's name and the message (rc: 0 or a positive errno). */
-static int push_result(lua_State *L, int rc, const char *err)
-{
-	if (rc == 0) {
-		lua_pushboolean(L, 1);
-		return 1;
-	}
-	lua_pushnil(L);
-	lua_pushstring(L, harness_errno_name(rc));
-	lua_pushstring(L, err[0] ? err : harness_errno_name(rc));
-	return 3;
-}
-
 /* io:bridge{ IF, ... [, name = "bridgeN"] }: create the bridge, add the members in
  * order. Scenario thread. */
 static int io_bridge(lua_State *L)
@@ -54,7 +34,7 @@ static int io_bridge(lua_State *L)
 	char err[512] = "", derr[256], bad[64] = "";
 	lua_Integer n;
 	int rc;
-	check_io(L, "bridge");
+	harness_check_io(L, "bridge");
 	luaL_checktype(L, 2, LUA_TTABLE);
 	/* keys other than 1..n: only name (the first bad one in byte order is named) */
 	lua_pushnil(L);
@@ -84,14 +64,14 @@ static int io_bridge(lua_State *L)
 	}
 	harness_check_blocking(L, "bridge()");
 	if ((rc = model_bridge_create(name, err, sizeof(err))) != 0)
-		return push_result(L, rc, err);
+		return harness_push_result(L, rc, err);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, 2, i);
 		rc = model_bridge_add(name, lua_tostring(L, -1), err, sizeof(err));
 		lua_pop(L, 1);
 		if (rc != 0) {
 			model_bridge_destroy(name, derr, sizeof(derr));  /* all or nothing */
-			return push_result(L, rc, err);
+			return harness_push_result(L, rc, err);
 		}
 	}
 	lua_pushboolean(L, 1);
@@ -102,32 +82,32 @@ static int io_bridge_add(lua_State *L)
 {
 	char err[512] = "";
 	const char *b, *ifname;
-	check_io(L, "bridge_add");
+	harness_check_io(L, "bridge_add");
 	b = luaL_checkstring(L, 2);
 	ifname = luaL_checkstring(L, 3);
 	harness_check_blocking(L, "bridge_add()");
-	return push_result(L, model_bridge_add(b, ifname, err, sizeof(err)), err);
+	return harness_push_result(L, model_bridge_add(b, ifname, err, sizeof(err)), err);
 }
 
 static int io_bridge_del(lua_State *L)
 {
 	char err[512] = "";
 	const char *b, *ifname;
-	check_io(L, "bridge_del");
+	harness_check_io(L, "bridge_del");
 	b = luaL_checkstring(L, 2);
 	ifname = luaL_checkstring(L, 3);
 	harness_check_blocking(L, "bridge_del()");
-	return push_result(L, model_bridge_del(b, ifname, err, sizeof(err)), err);
+	return harness_push_result(L, model_bridge_del(b, ifname, err, sizeof(err)), err);
 }
 
 static int io_bridge_destroy(lua_State *L)
 {
 	char err[512] = "";
 	const char *b;
-	check_io(L, "bridge_destroy");
+	harness_check_io(L, "bridge_destroy");
 	b = luaL_checkstring(L, 2);
 	harness_check_blocking(L, "bridge_destroy()");
-	return push_result(L, model_bridge_destroy(b, err, sizeof(err)), err);
+	return harness_push_result(L, model_bridge_destroy(b, err, sizeof(err)), err);
 }
 
 static void set_int(lua_State *L, const char *k, lua_Integer v)
@@ -142,7 +122,7 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 static int io_bridge_stats(lua_State *L)
 {
 	struct model_bridge_stats st;
-	check_io(L, "bridge_stats");
+	harness_check_io(L, "bridge_stats");
 	model_bridge_stats(luaL_checkstring(L, 2), &st);
 	lua_createtable(L, 0, 9);
 	lua_pushboolean(L, st.exists);

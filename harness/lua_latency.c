@@ -13,8 +13,7 @@
 #include <lua.h>
 #include <string.h>
 
-/* Methods of the io-pkt handle: argument 1 must be it. */
-#define check_io(L, method) luaL_checkudata((L), 1, HARNESS_MT_IOPKT)
+/* Methods of the io-pkt handle: argument 1 must be it (harness_check_io). */
 
 /* t.name = v on the table on top. */
 static void set_int(lua_State *L, const char *name, lua_Integer v)
@@ -80,7 +79,7 @@ void harness_lua_costs_set(lua_State *L, int idx, const char *what)
 static int io_costs(lua_State *L)
 {
 	sim_ns v;
-	check_io(L, "costs");
+	harness_check_io(L, "costs");
 	if (!lua_isnoneornil(L, 2))
 		harness_lua_costs_set(L, 2, "costs{}");
 	lua_newtable(L);
@@ -101,7 +100,7 @@ static int io_latency(lua_State *L)
 	struct harness_scn *s = harness_scn_of(L);
 	char err[256];
 	int n, checks = 1;
-	check_io(L, "latency");
+	harness_check_io(L, "latency");
 	luaL_checktype(L, 2, LUA_TTABLE);
 	s->latency_report = 1;
 	model_lat_checks(1);
@@ -137,7 +136,7 @@ static int io_probe(lua_State *L)
 {
 	char err[256];
 	sim_ns p;
-	check_io(L, "probe");
+	harness_check_io(L, "probe");
 	p = harness_check_duration(L, 2, "probe(period)");
 	harness_check_not_ended(L, "probe()");
 	harness_world(L);
@@ -164,7 +163,7 @@ static int io_latency_stats(lua_State *L)
 {
 	static struct model_lat_report r;
 	char evs[1024];
-	check_io(L, "latency_stats");
+	harness_check_io(L, "latency_stats");
 	model_lat_report(&r);
 	lua_newtable(L);
 	push_dist(L, &r.holds);

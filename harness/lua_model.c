@@ -54,8 +54,7 @@ const char *harness_errno_name(int e)
 	return other;
 }
 
-/* Push the result of a request: true, or nil, the errno's name and the message. */
-static int push_result(lua_State *L, int rc, const char *err)
+int harness_push_result(lua_State *L, int rc, const char *err)
 {
 	if (rc == 0) {
 		lua_pushboolean(L, 1);
@@ -65,7 +64,7 @@ static int push_result(lua_State *L, int rc, const char *err)
 		rc = -rc;
 	lua_pushnil(L);
 	lua_pushstring(L, harness_errno_name(rc));
-	lua_pushstring(L, err[0] ? err : harness_errno_name(rc));
+	lua_pushstring(L, err && err[0] ? err : harness_errno_name(rc));
 	return 3;
 }
 
@@ -154,7 +153,7 @@ static int sys_iopkt(lua_State *L)
 	return 1;
 }
 
-static void check_io(lua_State *L, const char *method)
+void harness_check_io(lua_State *L, const char *method)
 {
 	if (!luaL_testudata(L, 1, MT_IOPKT))
 		luaL_error(L, "%s: call it as a method, io:%s(...), on the value sys:iopkt{} returned",
@@ -173,40 +172,40 @@ static int io_mount(lua_State *L)
 {
 	const char *drv, *options;
 	char err[512] = "";
-	check_io(L, "mount");
+	harness_check_io(L, "mount");
 	drv = luaL_checkstring(L, 2);
 	options = luaL_optstring(L, 3, "");
 	harness_check_blocking(L, "mount()");
-	return push_result(L, model_mount(drv, options, err, sizeof(err)), err);
+	return harness_push_result(L, model_mount(drv, options, err, sizeof(err)), err);
 }
 
 static int io_ifconfig(lua_State *L)
 {
 	const char *ifname, *args;
 	char err[512] = "";
-	check_io(L, "ifconfig");
+	harness_check_io(L, "ifconfig");
 	ifname = luaL_checkstring(L, 2);
 	args = luaL_checkstring(L, 3);
 	harness_check_blocking(L, "ifconfig()");
-	return push_result(L, model_ifconfig(ifname, args, err, sizeof(err)), err);
+	return harness_push_result(L, model_ifconfig(ifname, args, err, sizeof(err)), err);
 }
 
 static int io_umount(lua_State *L)
 {
 	const char *path;
 	char err[512] = "";
-	check_io(L, "umount");
+	harness_check_io(L, "umount");
 	path = luaL_checkstring(L, 2);
 	harness_check_blocking(L, "umount()");
-	return push_result(L, model_umount(path, err, sizeof(err)), err);
+	return harness_push_result(L, model_umount(path, err, sizeof(err)), err);
 }
 
 static int io_shutdown(lua_State *L)
 {
 	char err[512] = "";
-	check_io(L, "shutdown");
+	harness_check_io(L, "shutdown");
 	harness_check_blocking(L, "shutdown()");
-	return push_result(L, model_shutdown(err, sizeof(err)), err);
+	return harness_push_result(L, model_shutdown(err, sizeof(err)), err);
 }
 
 /* io:send(ifname, len[, count]): sends count frames (default 1), in one write request
@@ -216,7 +215,7 @@ static int io_send(lua_State *L)
 	const char *ifname;
 	lua_Integer len, count;
 	int rc = 0, sent = 0;
-	check_io(L, "send");
+	harness_check_io(L, "send");
 	ifname = luaL_checkstring(L, 2);
 	len = luaL_checkinteger(L, 3);
 	count = luaL_optinteger(L, 4, 1);
@@ -298,7 +297,7 @@ static void push_if_info(lua_State *L, const struct model_if_info *in)
 static int io_info(lua_State *L)
 {
 	struct model_if_info in;
-	check_io(L, "info");
+	harness_check_io(L, "info");
 	model_if_info(luaL_checkstring(L, 2), &in);
 	push_if_info(L, &in);
 	return 1;
@@ -312,12 +311,12 @@ static int io_nicinfo(lua_State *L)
 	char err[512] = "";
 	const char *ifname;
 	int rc;
-	check_io(L, "nicinfo");
+	harness_check_io(L, "nicinfo");
 	ifname = luaL_checkstring(L, 2);
 	harness_check_blocking(L, "nicinfo()");
 	rc = model_nicinfo(ifname, &in, err, sizeof(err));
 	if (rc)
-		return push_result(L, rc, err);
+		return harness_push_result(L, rc, err);
 	push_if_info(L, &in);
 	return 1;
 }
@@ -326,7 +325,7 @@ static int io_mbufs(lua_State *L)
 {
 	struct model_mbuf_info mi;
 	const char *drv;
-	check_io(L, "mbufs");
+	harness_check_io(L, "mbufs");
 	drv = luaL_optstring(L, 2, NULL);
 	memset(&mi, 0, sizeof(mi));
 	model_mbuf_info(drv, &mi);
@@ -358,7 +357,7 @@ static void live_one(const struct model_mbuf_live *ml, void *arg)
 static int io_live_mbufs(lua_State *L)
 {
 	const char *drv;
-	check_io(L, "live_mbufs");
+	harness_check_io(L, "live_mbufs");
 	drv = luaL_optstring(L, 2, NULL);
 	lua_newtable(L);
 	model_mbuf_live(drv, live_one, L);
@@ -373,7 +372,7 @@ static int io_mbuf_limit(lua_State *L)
 	lua_Integer v[2] = { 0, 0 };
 	const char *names[2] = { "mbufs", "clusters" };
 	int ok;
-	check_io(L, "mbuf_limit");
+	harness_check_io(L, "mbuf_limit");
 	luaL_checktype(L, 2, LUA_TTABLE);
 	harness_check_keys(L, 2, "mbuf_limit{}", keys);
 	for (int i = 0; i < 2; i++) {
@@ -394,7 +393,7 @@ static int io_mbuf_limit(lua_State *L)
 static int io_mbuf_fail(lua_State *L)
 {
 	lua_Integer after, count;
-	check_io(L, "mbuf_fail");
+	harness_check_io(L, "mbuf_fail");
 	if (lua_isboolean(L, 2) && !lua_toboolean(L, 2)) {
 		model_mbuf_fail(-1, 0);
 		return 0;
@@ -414,7 +413,7 @@ static int io_leftovers(lua_State *L)
 {
 	char buf[2048];
 	int n;
-	check_io(L, "leftovers");
+	harness_check_io(L, "leftovers");
 	n = model_driver_leftovers(luaL_checkstring(L, 2), buf, sizeof(buf));
 	lua_pushinteger(L, n);
 	lua_pushstring(L, buf);
@@ -425,7 +424,7 @@ static int io_leftovers(lua_State *L)
 static int io_mem(lua_State *L)
 {
 	struct model_mem_info mi;
-	check_io(L, "mem");
+	harness_check_io(L, "mem");
 	model_mem_info(luaL_optstring(L, 2, NULL), &mi);
 	lua_createtable(L, 0, 3);
 	set_int(L, "blocks", mi.blocks);
@@ -439,7 +438,7 @@ static int io_mem(lua_State *L)
 static int io_mem_fail(lua_State *L)
 {
 	lua_Integer after, count;
-	check_io(L, "mem_fail");
+	harness_check_io(L, "mem_fail");
 	if (lua_isboolean(L, 2) && !lua_toboolean(L, 2)) {
 		model_mem_fail(-1, 0);
 		return 0;
@@ -460,7 +459,7 @@ static int io_leak_check(lua_State *L)
 {
 	char msg[1024] = "";
 	int rc;
-	check_io(L, "leak_check");
+	harness_check_io(L, "leak_check");
 	rc = model_leak_check(luaL_checkstring(L, 2), (int)luaL_checkinteger(L, 3), msg,
 	                      sizeof(msg));
 	if (rc < 0)
@@ -480,7 +479,7 @@ static int io_fail_call(lua_State *L)
 {
 	const char *call;
 	lua_Integer after, count;
-	check_io(L, "fail_call");
+	harness_check_io(L, "fail_call");
 	call = luaL_checkstring(L, 2);
 	after = luaL_checkinteger(L, 3);
 	count = luaL_optinteger(L, 4, 1);
@@ -493,14 +492,14 @@ static int io_fail_call(lua_State *L)
 
 static int io_loaded(lua_State *L)
 {
-	check_io(L, "loaded");
+	harness_check_io(L, "loaded");
 	lua_pushboolean(L, model_driver_loaded(luaL_checkstring(L, 2)));
 	return 1;
 }
 
 static int io_breaches(lua_State *L)
 {
-	check_io(L, "breaches");
+	harness_check_io(L, "breaches");
 	lua_pushinteger(L, model_breaches());
 	return 1;
 }

@@ -25,13 +25,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static void check_io(lua_State *L, const char *method)
-{
-	if (!luaL_testudata(L, 1, HARNESS_MT_IOPKT))
-		luaL_error(L, "%s: call it as a method, io:%s(...), on the value sys:iopkt{} returned",
-		           method, method);
-}
-
 /* Argument idx as a unit number (an integer >= 0; whether the unit exists is the
  * model's answer, a value). */
 static int check_unit(lua_State *L, int idx, const char *what)
@@ -121,7 +114,7 @@ static int io_nic(lua_State *L)
 	struct model_nic_config cfg;
 	char err[512] = "";
 	int unit;
-	check_io(L, "nic");
+	harness_check_io(L, "nic");
 	harness_check_not_ended(L, "nic()");
 	if (s->phase == HP_RUN && !sim_thread_self(s->w))
 		return luaL_error(L, "nic() creates hardware: call it during setup or in a thread, "
@@ -163,7 +156,7 @@ static int io_nic(lua_State *L)
 static int io_wire(lua_State *L)
 {
 	int a, b;
-	check_io(L, "wire");
+	harness_check_io(L, "wire");
 	a = check_unit(L, 2, "wire()");
 	b = check_unit(L, 3, "wire()");
 	harness_check_not_ended(L, "wire()");
@@ -174,7 +167,7 @@ static int io_wire(lua_State *L)
 static int io_loopback(lua_State *L)
 {
 	int n;
-	check_io(L, "loopback");
+	harness_check_io(L, "loopback");
 	n = check_unit(L, 2, "loopback()");
 	harness_check_not_ended(L, "loopback()");
 	return push_result(L, model_wire_loopback(n), NULL);
@@ -188,7 +181,7 @@ static int io_peer(lua_State *L)
 	struct model_traffic t;
 	char err[512] = "";
 	int n, ok, *sizes = NULL;
-	check_io(L, "peer");
+	harness_check_io(L, "peer");
 	n = check_unit(L, 2, "peer()");
 	harness_check_not_ended(L, "peer()");
 	memset(&t, 0, sizeof(t));
@@ -264,7 +257,7 @@ static int io_peer(lua_State *L)
 static int io_link(lua_State *L)
 {
 	int n;
-	check_io(L, "link");
+	harness_check_io(L, "link");
 	n = check_unit(L, 2, "link()");
 	if (!lua_isboolean(L, 3))
 		return luaL_error(L, "link(): true (plug the cable) or false (pull it) expected, "
@@ -277,7 +270,7 @@ static int io_link(lua_State *L)
 static int io_speed(lua_State *L)
 {
 	int n, mbps, fd = 1;
-	check_io(L, "speed");
+	harness_check_io(L, "speed");
 	n = check_unit(L, 2, "speed()");
 	mbps = check_speed(L, 3, "speed()");
 	if (!lua_isnoneornil(L, 4))
@@ -295,7 +288,7 @@ static int io_fault(lua_State *L)
 	lua_Integer count = 1;
 	char err[512] = "";
 	int n;
-	check_io(L, "fault");
+	harness_check_io(L, "fault");
 	n = check_unit(L, 2, "fault()");
 	name = luaL_checkstring(L, 3);
 	if (!lua_isnoneornil(L, 4))
@@ -331,7 +324,7 @@ static int io_nic_stats(lua_State *L)
 {
 	struct model_nic_stats st;
 	int n;
-	check_io(L, "nic_stats");
+	harness_check_io(L, "nic_stats");
 	n = check_unit(L, 2, "nic_stats()");
 	memset(&st, 0, sizeof(st));
 	if (model_nic_stats(n, &st) != 0)

@@ -132,8 +132,10 @@ static void out_ns(FILE *f, sim_ns t)
 	fputs(sim_format_ns(t, b, sizeof(b)), f);
 }
 
-/* A hold of a pixel or more: its own rectangle. */
-static void hold_draw(FILE *f, const struct model_lat_span *s, double x, double w, int y)
+/* A rectangle of the timeline for n holds (n > 1: `total` held in all) whose longest is s,
+ * with its tooltip. */
+static void rect_draw(FILE *f, double x, int y, double w, int h,
+                      const struct model_lat_span *s, uint64_t n, sim_ns total)
 {
 	fputs("<rect x=\"", f);
 	out_x2(f, x);
@@ -141,8 +143,17 @@ static void hold_draw(FILE *f, const struct model_lat_span *s, double x, double 
 	out_u(f, (uint64_t)y);
 	fputs("\" width=\"", f);
 	out_x2(f, w);
-	fputs("\" height=\"16\" fill=\"#d0504a\"><title>", f);
+	fputs("\" height=\"", f);
+	out_u(f, (uint64_t)h);
+	fputs("\" fill=\"#d0504a\"><title>", f);
 	esc(f, s->entry);
+	if (n > 1) {
+		fputs(": ", f);
+		out_u(f, n);
+		fputs(" holds, ", f);
+		out_ns(f, total);
+		fputs(" in all; the longest", f);
+	}
 	fputs(" at ", f);
 	out_ns(f, s->start);
 	fputs(": held ", f);
@@ -156,35 +167,12 @@ static void hold_draw(FILE *f, const struct model_lat_span *s, double x, double 
  * they held the stack (at least 2 pixels, so that one is seen). */
 static void column_draw(FILE *f, const struct column *c, double px_ns, int y)
 {
-	const struct model_lat_span *s = c->longest;
 	int hh;
 	if (!c->n)
 		return;
-	if (c->n == 1) {
-		hold_draw(f, s, 160 + c->x, 1.0, y);
-		return;
-	}
 	hh = px_ns > 0 ? (int)((double)c->held * 16.0 / px_ns + 0.5) : 16;
-	hh = hh < 2 ? 2 : hh > 16 ? 16 : hh;
-	fputs("<rect x=\"", f);
-	out_u(f, (uint64_t)(160 + c->x));
-	fputs("\" y=\"", f);
-	out_u(f, (uint64_t)(y + 16 - hh));
-	fputs("\" width=\"1\" height=\"", f);
-	out_u(f, (uint64_t)hh);
-	fputs("\" fill=\"#d0504a\"><title>", f);
-	esc(f, s->entry);
-	fputs(": ", f);
-	out_u(f, c->n);
-	fputs(" holds, ", f);
-	out_ns(f, c->held);
-	fputs(" in all; the longest at ", f);
-	out_ns(f, s->start);
-	fputs(": held ", f);
-	out_ns(f, s->held);
-	fputs(" (trace record #", f);
-	out_u(f, s->seq);
-	fputs(")</title></rect>\n", f);
+	hh = c->n == 1 ? 16 : hh < 2 ? 2 : hh > 16 ? 16 : hh;
+	rect_draw(f, 160 + c->x, y + 16 - hh, 1.0, hh, c->longest, c->n, c->held);
 }
 
 /*
@@ -227,7 +215,7 @@ int reports_latency_svg_timeline(FILE *f, const struct model_lat_report *r,
 		struct column *c = &col[row];
 		double x = (double)s->start * scale, w = (double)s->held * scale;
 		if (w >= 1.0 || scale <= 0) {
-			hold_draw(f, s, 160 + x, w < 1 ? 1.0 : w, y);
+			rect_draw(f, 160 + x, y, w < 1 ? 1.0 : w, 16, s, 1, s->held);
 			continue;
 		}
 		if (!c->n || (int)x != c->x) {
