@@ -26,6 +26,7 @@ enum rule_do {
 	D_INSTANT,
 	D_FAILURE,    /* an instant that also explains why the run failed */
 	D_COUNT_ADD,  /* counter name += value */
+	D_COUNT_DIFF, /* counter name += value arg - the arg after it */
 	D_COUNT_SET,  /* counter name (+ suffix arg) = value arg */
 	D_RUN_END,
 };
@@ -66,6 +67,8 @@ static int nic_rx_drop(const struct sim_record *x)
 	return int_pos(x, 3) || int_pos(x, 4) || int_pos(x, 5);
 }
 
+static int bridge_drop(const struct sim_record *x) { return str_is(x, 3, "dropped"); }
+
 /* The table: record kind -> what it is on the timeline. */
 static const struct rule rules[] = {
 	{ "thread_create", D_THREAD, "", 0, 1, -1, 2, NULL, 0 },
@@ -94,6 +97,10 @@ static const struct rule rules[] = {
 	{ "mbuf_fail", D_INSTANT, "drop", ON_SELF, -1, -1, -1, NULL, 0 },
 	{ "mbuf_alloc", D_COUNT_ADD, "mbufs live", ON_SELF, -1, -1, -1, NULL, 1 },
 	{ "mbuf_free", D_COUNT_ADD, "mbufs live", ON_SELF, -1, -1, -1, NULL, -1 },
+	/* frame_records = "batch": a stack pass's mbuf allocs and frees, counted */
+	{ "frames", D_COUNT_DIFF, "mbufs live", ON_SELF, -1, -1, 0, NULL, 0 },
+	{ "bridge", D_INSTANT, "bridge", ON_SELF, 1, -1, -1, NULL, 0 },
+	{ "bridge_frame", D_INSTANT, "drop", ON_SELF, -1, -1, -1, bridge_drop, 0 },
 	{ "breach", D_FAILURE, "failure", ON_SELF, 0, -1, -1, NULL, 0 },
 	{ "expect_fail", D_FAILURE, "failure", ON_SELF, -1, 0, -1, NULL, 0 },
 	{ "lua_error", D_FAILURE, "failure", ON_SELF, -1, 0, -1, NULL, 0 },
@@ -457,6 +464,12 @@ static int apply(struct builder *b, const struct rule *r, const struct sim_recor
 		return instant_add(b, tr, r, x, kind_name);
 	case D_COUNT_ADD:
 		return counter_set(b->tl, r->cat, x->t, r->sign, 1);
+	case D_COUNT_DIFF:
+		if (x->nargs <= r->value + 1 || x->args[r->value].type != SIM_ARG_INT ||
+		    x->args[r->value + 1].type != SIM_ARG_INT)
+			return 0;
+		return counter_set(b->tl, r->cat, x->t,
+		                   x->args[r->value].i - x->args[r->value + 1].i, 1);
 	case D_COUNT_SET:
 		snprintf(name, sizeof(name), "%s %s", r->cat, arg_text(x, r->name, a, sizeof(a)));
 		return x->nargs > r->value ? counter_set(b->tl, name, x->t, x->args[r->value].i, 0) : 0;

@@ -18,7 +18,7 @@ static char *mem_text(FILE *f, char **buf)
 /* ---------------------------------------------------------- a synthetic trace */
 
 enum { K_THREAD, K_ACQ, K_REL, K_CALL, K_RET, K_IRQ, K_ALLOC, K_FREE, K_IFQ, K_FAIL,
-       K_OTHER, K_SPEND, K_HOLD, NKINDS };
+       K_OTHER, K_SPEND, K_HOLD, K_FRAMES, K_BRIDGE, K_BFRAME, NKINDS };
 
 /* name and signature of each kind, as sim/ and model/ register them */
 static const char *const kinds[NKINDS][2] = {
@@ -26,13 +26,16 @@ static const char *const kinds[NKINDS][2] = {
 	{ "drv_call", "ss" }, { "drv_return", "ss" }, { "irq_raise", "ii" },
 	{ "mbuf_alloc", "iiss" }, { "mbuf_free", "iss" }, { "ifq", "ssii" },
 	{ "expect_fail", "s" }, { "no_rule_for_this", "i" }, { "spend", "ii" },
-	{ "hold", "sssiiiis" },
+	{ "hold", "sssiiiis" }, { "frames", "iiiiii" }, { "bridge", "sssi" },
+	{ "bridge_frame", "ssssi" },
 };
 
 /* Thread 1 "worker" on CPU 0 takes the stack at 100, calls drv_start (if_start) which
  * calls drv_inner at 150-180 (a hold of 20 ns held, 30 elapsed: docs/latency.md), returns
  * at 200, releases at 250; an interrupt at 300; two
- * mbufs allocated and one freed; the queue of en0 at 3, then a drop from it; a failed
+ * mbufs allocated and one freed, then a batch-mode stack pass of 5 allocs and 3 frees; a
+ * bridge member added, a frame forwarded and one dropped by the bridge; the queue of en0
+ * at 3, then a drop from it; a failed
  * expectation at 400; then
  * (unless closed) drv_hang is entered at 500 and the trace ends there. */
 static void trace_write(const char *path, int close_it)
@@ -62,6 +65,12 @@ static void trace_write(const char *path, int close_it)
 	emit(t, 310, 1, 0, K_ALLOC, "iiss", (int64_t)1, (int64_t)1, "drv", "here");
 	emit(t, 320, 1, 0, K_ALLOC, "iiss", (int64_t)2, (int64_t)0, "drv", "here");
 	emit(t, 330, 1, 0, K_FREE, "iss", (int64_t)1, "drv", "there");
+	/* a stack pass of frame_records = "batch": 5 allocs, 3 frees (live 1 -> 3) */
+	emit(t, 335, 1, 0, K_FRAMES, "iiiiii", (int64_t)5, (int64_t)3, (int64_t)4, (int64_t)4,
+	     (int64_t)0, (int64_t)0);
+	emit(t, 336, 1, 0, K_BRIDGE, "sssi", "bridge0", "add", "en0", (int64_t)0);
+	emit(t, 337, 1, 0, K_BFRAME, "ssssi", "bridge0", "en0", "en1", "forwarded", (int64_t)64);
+	emit(t, 338, 1, 0, K_BFRAME, "ssssi", "bridge0", "en0", "en1", "dropped", (int64_t)64);
 	emit(t, 340, 1, 0, K_IFQ, "ssii", "enqueue", "en0", (int64_t)1, (int64_t)3);
 	emit(t, 345, 1, 0, K_IFQ, "ssii", "drop", "en0", (int64_t)1, (int64_t)3);
 	emit(t, 350, 1, 0, K_OTHER, "i", (int64_t)42);
@@ -102,7 +111,7 @@ START_TEST(test_timeline_rules)
 	trace_write(path, 1);
 	ck_assert_int_eq(report_timeline_read(path, &tl, err, sizeof(err)), 0);
 	ck_assert_int_eq(tl.complete, 1);
-	ck_assert_uint_eq(tl.events, 17);
+	ck_assert_uint_eq(tl.events, 21);
 	/* the hold is named by the first driver function its holder called */
 	s = span_named(&tl, "drv_start");
 	ck_assert_ptr_nonnull(s);
@@ -139,19 +148,25 @@ START_TEST(test_timeline_rules)
 	ck_assert_str_eq(s->cat, "cpu");
 	ck_assert_int_eq(tl.tracks[s->track].kind, RT_CPU);
 	ck_assert_int_eq(s->t1 - s->t0, 15);
-	/* instants: the interrupt (kernel track), the drop, the failure */
-	ck_assert_uint_eq(tl.ninstants, 3);
+	/* instants: the interrupt (kernel track), the bridge's member added and its drop (not
+	 * its forwarded frame), the queue's drop, the failure */
+	ck_assert_uint_eq(tl.ninstants, 5);
 	ck_assert_str_eq(tl.instants[0].cat, "irq");
 	ck_assert_int_eq(tl.tracks[tl.instants[0].track].kind, RT_KERNEL);
-	ck_assert_str_eq(tl.instants[1].cat, "drop");
-	ck_assert_str_eq(tl.instants[1].detail, "drop en0 1 3");
-	ck_assert_str_eq(tl.instants[2].cat, "failure");
-	/* counters */
+	ck_assert_str_eq(tl.instants[1].cat, "bridge");
+	ck_assert_str_eq(tl.instants[1].name, "add");
+	ck_assert_str_eq(tl.instants[2].cat, "drop");
+	ck_assert_str_eq(tl.instants[2].detail, "bridge0 en0 en1 dropped 64");
+	ck_assert_str_eq(tl.instants[3].cat, "drop");
+	ck_assert_str_eq(tl.instants[3].detail, "drop en0 1 3");
+	ck_assert_str_eq(tl.instants[4].cat, "failure");
+	/* counters: mbufs live from the per-mbuf records and from a batch pass's counts */
 	c = counter_named(&tl, "mbufs live");
 	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(c->n, 3);
+	ck_assert_uint_eq(c->n, 4);
 	ck_assert_int_eq(c->pts[1].v, 2);
 	ck_assert_int_eq(c->pts[2].v, 1);
+	ck_assert_int_eq(c->pts[3].v, 3);
 	c = counter_named(&tl, "queue en0");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(c->pts[0].v, 3);
