@@ -2,7 +2,7 @@
  * tests/reports/test_reports.c — reports/ on inputs made here: a synthetic trace written
  * with the trace writer (which record kinds become spans, instants, counters, failures,
  * and what a trace that ends inside a driver call says), JSON and XML escaping, TAP lines
- * and lcov tracefile parsing.
+ * lcov tracefile parsing and the latency timeline's columns.
  */
 #define _GNU_SOURCE
 #include "reports.h"
@@ -325,6 +325,55 @@ START_TEST(test_lcov_parse)
 }
 END_TEST
 
+/* Count of non-overlapping occurrences of needle in hay. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The latency timeline: 790 pixels for 790 us, so a pixel is 1 us. Holds under a pixel
+ * that start in one column are one bar (count, total, the longest); a lone short hold and
+ * a hold of a pixel or more are rectangles of their own. */
+START_TEST(test_latency_timeline_columns)
+{
+	static const struct model_lat_span spans[] = {
+		{ "process_interrupt", 10000, 100, 1 },
+		{ "process_interrupt", 10300, 200, 2 },
+		{ "if_ioctl", 10400, 5000, 3 },
+		{ "process_interrupt", 10900, 50, 4 },
+		{ "process_interrupt", 20000, 100, 5 },
+	};
+	struct model_lat_report r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	memset(&r, 0, sizeof(r));
+	r.spans = spans;
+	r.nspans = sizeof(spans) / sizeof(spans[0]);
+	r.end = 790000;
+	ck_assert_int_eq(reports_latency_svg_timeline(f, &r, "t"), 0);
+	mem_text(f, &buf);
+	ck_assert_int_eq(count_of(buf, "<rect"), 3);
+	/* the three short holds of column 10 (350 ns of its 1 us: 6 of 16 pixels high) */
+	ck_assert_msg(strstr(buf, "<rect x=\"170.00\" y=\"48\" width=\"1.00\" height=\"6\" "
+	                          "fill=\"#d0504a\"><title>process_interrupt: 3 holds, 350ns in "
+	                          "all; the longest at 10.300us: held 200ns (trace record #2)"
+	                          "</title></rect>"), "%s", buf);
+	/* a hold of 5 pixels, on its row */
+	ck_assert_msg(strstr(buf, "<rect x=\"170.40\" y=\"62\" width=\"5.00\" height=\"16\" "
+	                          "fill=\"#d0504a\"><title>if_ioctl at 10.400us: held 5.000us "
+	                          "(trace record #3)</title></rect>"), "%s", buf);
+	/* a lone short hold: full height, its own figures */
+	ck_assert_msg(strstr(buf, "<rect x=\"180.00\" y=\"38\" width=\"1.00\" height=\"16\" "
+	                          "fill=\"#d0504a\"><title>process_interrupt at 20.000us: held "
+	                          "100ns (trace record #5)</title></rect>"), "%s", buf);
+	free(buf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reports");
@@ -338,6 +387,7 @@ int main(void)
 	tcase_add_test(tc, test_junit_escapes);
 	tcase_add_test(tc, test_tap_lines);
 	tcase_add_test(tc, test_lcov_parse);
+	tcase_add_test(tc, test_latency_timeline_columns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
