@@ -1,7 +1,7 @@
 /*
  * tests/reports/test_reports.c — reports/ on inputs made here: a synthetic trace written
  * with the trace writer (which record kinds become spans, instants, counters, failures,
- * and what a trace that ends inside a driver call says), JSON and XML escaping, TAP lines
+ * and what a trace that ends inside a driver call says), JSON and XML escaping, TAP lines,
  * lcov tracefile parsing and the latency timeline's columns.
  */
 #define _GNU_SOURCE
