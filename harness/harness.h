@@ -315,6 +315,13 @@ void harness_check_io(struct lua_State *L, const char *method);
 /* Push the result of a request: true (rc 0), or nil, the errno's name and err (rc: a
  * negative or positive errno; err "" or NULL: the name again). Returns the count pushed. */
 int harness_push_result(struct lua_State *L, int rc, const char *err);
+/* io:METHOD(a, b): a request of the model taking two strings (ifconfig, bridge_add, ...),
+ * from a scenario thread; its result as harness_push_result pushes it. */
+int harness_io_request2(struct lua_State *L, const char *method,
+                        int (*fn)(const char *, const char *, char *, size_t));
+/* Add methods (a luaL_Reg list) to the io-pkt handle's class. After
+ * harness_lua_model_open has made it. */
+void harness_io_methods_add(struct lua_State *L, const struct luaL_Reg *methods);
 
 /* lua_latency.c: io:costs{}, io:latency{}, io:probe(), io:latency_stats() (methods of the
  * io-pkt handle). Called by harness_lua_model_open once its class exists. */

@@ -80,24 +80,12 @@ static int io_bridge(lua_State *L)
 
 static int io_bridge_add(lua_State *L)
 {
-	char err[512] = "";
-	const char *b, *ifname;
-	harness_check_io(L, "bridge_add");
-	b = luaL_checkstring(L, 2);
-	ifname = luaL_checkstring(L, 3);
-	harness_check_blocking(L, "bridge_add()");
-	return harness_push_result(L, model_bridge_add(b, ifname, err, sizeof(err)), err);
+	return harness_io_request2(L, "bridge_add", model_bridge_add);
 }
 
 static int io_bridge_del(lua_State *L)
 {
-	char err[512] = "";
-	const char *b, *ifname;
-	harness_check_io(L, "bridge_del");
-	b = luaL_checkstring(L, 2);
-	ifname = luaL_checkstring(L, 3);
-	harness_check_blocking(L, "bridge_del()");
-	return harness_push_result(L, model_bridge_del(b, ifname, err, sizeof(err)), err);
+	return harness_io_request2(L, "bridge_del", model_bridge_del);
 }
 
 static int io_bridge_destroy(lua_State *L)
@@ -161,9 +149,6 @@ int harness_lua_bridge_open(lua_State *L)
 		{ "bridge_del", io_bridge_del },         { "bridge_destroy", io_bridge_destroy },
 		{ "bridge_stats", io_bridge_stats },     { NULL, NULL },
 	};
-	luaL_getmetatable(L, HARNESS_MT_IOPKT);
-	lua_getfield(L, -1, "__index");
-	luaL_setfuncs(L, methods, 0);
-	lua_pop(L, 2);
+	harness_io_methods_add(L, methods);
 	return 0;
 }

@@ -201,9 +201,6 @@ int harness_lua_latency_open(lua_State *L)
 		{ "costs", io_costs }, { "latency", io_latency }, { "probe", io_probe },
 		{ "latency_stats", io_latency_stats }, { NULL, NULL },
 	};
-	luaL_getmetatable(L, HARNESS_MT_IOPKT);
-	lua_getfield(L, -1, "__index");
-	luaL_setfuncs(L, methods, 0);
-	lua_pop(L, 2);
+	harness_io_methods_add(L, methods);
 	return 0;
 }

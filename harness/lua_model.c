@@ -179,15 +179,30 @@ static int io_mount(lua_State *L)
 	return harness_push_result(L, model_mount(drv, options, err, sizeof(err)), err);
 }
 
+int harness_io_request2(lua_State *L, const char *method,
+                        int (*fn)(const char *, const char *, char *, size_t))
+{
+	const char *a, *b;
+	char err[512] = "", call[64];
+	harness_check_io(L, method);
+	a = luaL_checkstring(L, 2);
+	b = luaL_checkstring(L, 3);
+	snprintf(call, sizeof(call), "%s()", method);
+	harness_check_blocking(L, call);
+	return harness_push_result(L, fn(a, b, err, sizeof(err)), err);
+}
+
+void harness_io_methods_add(lua_State *L, const luaL_Reg *methods)
+{
+	luaL_getmetatable(L, MT_IOPKT);
+	lua_getfield(L, -1, "__index");
+	luaL_setfuncs(L, methods, 0);
+	lua_pop(L, 2);
+}
+
 static int io_ifconfig(lua_State *L)
 {
-	const char *ifname, *args;
-	char err[512] = "";
-	harness_check_io(L, "ifconfig");
-	ifname = luaL_checkstring(L, 2);
-	args = luaL_checkstring(L, 3);
-	harness_check_blocking(L, "ifconfig()");
-	return harness_push_result(L, model_ifconfig(ifname, args, err, sizeof(err)), err);
+	return harness_io_request2(L, "ifconfig", model_ifconfig);
 }
 
 static int io_umount(lua_State *L)

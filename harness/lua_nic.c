@@ -368,9 +368,6 @@ int harness_lua_nic_open(lua_State *L)
 		{ "peer", io_peer },       { "link", io_link },   { "speed", io_speed },
 		{ "fault", io_fault },     { "nic_stats", io_nic_stats }, { NULL, NULL },
 	};
-	luaL_getmetatable(L, HARNESS_MT_IOPKT);
-	lua_getfield(L, -1, "__index");
-	luaL_setfuncs(L, methods, 0);
-	lua_pop(L, 2);
+	harness_io_methods_add(L, methods);
 	return 0;
 }

@@ -27,8 +27,7 @@ local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "1s", time_limit = "30s" }
 local io = sys:iopkt{ workers = 2, version = param("iopkt", "seeds"),
                       quiesce_limit = LIMIT * 1000000 }
-local DRV = driver()
-if DRV == "devnp-sam.so" then DRV = "devnp-quiesce-pulse.so" end
+local DRV = C.driver_or("devnp-quiesce-pulse.so")
 local IF = "qt0"
 local done = false
 

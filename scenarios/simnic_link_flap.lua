@@ -22,8 +22,7 @@
 local C = include("lib/checks.lua")
 local sys = system{ cpus = 2, seed = 1, stall_limit = "2s", time_limit = "60s" }
 local io = sys:iopkt{ workers = 2 }
-local DRV = driver()
-if DRV == "devnp-sam.so" then DRV = "devnp-simnic.so" end
+local DRV = C.driver_or("devnp-simnic.so")
 
 local nic = io:nic{ speed = "1G" }
 

@@ -35,8 +35,7 @@ local TICK = 50000000                    -- the driver's tick period, ns
 local C = include("lib/checks.lua")
 local sys = system{ cpus = 3, seed = 1, stall_limit = "1s", time_limit = "30s" }
 local io = sys:iopkt{ workers = 2 }
-local DRV = driver()
-if DRV == "devnp-sam.so" then DRV = "devnp-qdrv-reset.so" end
+local DRV = C.driver_or("devnp-qdrv-reset.so")
 local IF = "qt0"
 
 -- FRAMES out, and back in through the driver's thread

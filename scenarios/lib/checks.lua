@@ -3,6 +3,15 @@
 -- raised here name the scenario's line that called in, not a line of this file.
 local C = {}
 
+-- The driver under test: driver(), or `default` when that is the reference driver sam
+-- (the pktsim run default), which this scenario cannot exercise (no hardware, no thread
+-- of its own...). A driver named with --driver is used as it is.
+function C.driver_or(default)
+  local drv = driver()
+  if drv == "devnp-sam.so" then return default end
+  return drv
+end
+
 -- At the end of the run: unless something already failed (an expectation, or a broken
 -- io-pkt rule, which stops the run and fails it), the scenario must have run to its end.
 -- io may be nil for a scenario without io-pkt.

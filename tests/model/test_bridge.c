@@ -254,18 +254,27 @@ static void scn_learning(sim_world *w, void *arg)
 	     (unsigned long long)ifinfo("bdev0").input_delivered, live_mbufs());
 }
 
-START_TEST(test_learning_flooding_no_reflection)
+/* Run the scenario fn on a fresh io-pkt (2 CPUs, 1 worker) to its end, without breach. */
+static void run_clean(void (*fn)(sim_world *, void *))
 {
 	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_learning, NULL);
+	spawn("scenario", fn, NULL);
 	ck_assert_int_eq(run(), SIM_END_DONE);
 	ck_no_breach();
-	ck_assert_msg(strstr(logbuf, "unknown: [] [0b/0a/100 ] [0b/0a/100 ]"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "known: [0a/0b/200 ] [] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "learned: [] [0b/0a/300 ] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "same side: [] [] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "fwd=4 flood=1 up=0 filt=1 drop=0 addr=3 rx=3,1,0 tx=1,2,1 "
-	                             "delivered=0 mbufs=0"), "%s", logbuf);
+}
+
+/* The log holds text (the whole log in the failure message). */
+#define CK_LOGGED(text) ck_assert_msg(strstr(logbuf, (text)), "%s", logbuf)
+
+START_TEST(test_learning_flooding_no_reflection)
+{
+	run_clean(scn_learning);
+	CK_LOGGED("unknown: [] [0b/0a/100 ] [0b/0a/100 ]");
+	CK_LOGGED("known: [0a/0b/200 ] [] []");
+	CK_LOGGED("learned: [] [0b/0a/300 ] []");
+	CK_LOGGED("same side: [] [] []");
+	CK_LOGGED("fwd=4 flood=1 up=0 filt=1 drop=0 addr=3 rx=3,1,0 tx=1,2,1 "
+	                             "delivered=0 mbufs=0");
 }
 END_TEST
 
@@ -289,14 +298,11 @@ static void scn_broadcast(sim_world *w, void *arg)
 
 START_TEST(test_broadcast_up_and_flooded_own_address_up)
 {
-	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_broadcast, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
-	ck_no_breach();
-	ck_assert_msg(strstr(logbuf, "broadcast: [] [ff/0a/64 ] [ff/0a/64 ]"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "for bdev1: [] [] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "own source: [] [] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "up=2 fwd=2 drop=1 delivered=1,1,0 mbufs=0"), "%s", logbuf);
+	run_clean(scn_broadcast);
+	CK_LOGGED("broadcast: [] [ff/0a/64 ] [ff/0a/64 ]");
+	CK_LOGGED("for bdev1: [] [] []");
+	CK_LOGGED("own source: [] [] []");
+	CK_LOGGED("up=2 fwd=2 drop=1 delivered=1,1,0 mbufs=0");
 }
 END_TEST
 
@@ -336,17 +342,13 @@ static void scn_output(sim_world *w, void *arg)
  * bridge_output): to the member a destination was learned on, else to every member. */
 START_TEST(test_output_of_a_member_is_bridged)
 {
-	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_output, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
-	ck_no_breach();
+	run_clean(scn_output);
 	ck_assert_msg(strstr(logbuf, "send=0@") && strstr(logbuf, "app broadcast: [ff/a0/100 ] "
 	                             "[ff/a0/100 ] [ff/a0/100 ]"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "output=0@"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "unknown: [0b/a0/60 ] [0b/a0/60 ] [0b/a0/60 ]"), "%s",
-	              logbuf);
-	ck_assert_msg(strstr(logbuf, "known: [] [0b/a0/60 ] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "fwd=7 flood=2 up=1 mbufs=0"), "%s", logbuf);
+	CK_LOGGED("output=0@");
+	CK_LOGGED("unknown: [0b/a0/60 ] [0b/a0/60 ] [0b/a0/60 ]");
+	CK_LOGGED("known: [] [0b/a0/60 ] []");
+	CK_LOGGED("fwd=7 flood=2 up=1 mbufs=0");
 }
 END_TEST
 
@@ -388,10 +390,7 @@ static void scn_promisc(sim_world *w, void *arg)
 
 START_TEST(test_promisc_on_add_off_on_delete)
 {
-	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_promisc, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
-	ck_no_breach();
+	run_clean(scn_promisc);
 	ck_assert_str_eq(logbuf,
 	    "create=0@0 again=17@0 "
 	    "bdev0 init promisc=1@0 add=0@0 bdev0 pcount=1 promisc=1@0 "
@@ -418,10 +417,7 @@ static void scn_refused(sim_world *w, void *arg)
 
 START_TEST(test_driver_refusing_promisc_is_not_added)
 {
-	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_refused, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
-	ck_no_breach();
+	run_clean(scn_refused);
 	ck_assert_str_eq(logbuf, "add bdev0: 5 bdev0: its driver refused promiscuous mode: "
 	                         "if_ioctl(SIOCSIFFLAGS) returned 5@0 add=5@0 "
 	                         "bdev0 pcount=0 promisc=0@0 members=0@0 ");
@@ -448,16 +444,12 @@ static void scn_detach(sim_world *w, void *arg)
 
 START_TEST(test_member_detached_while_bridged)
 {
-	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_detach, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
-	ck_no_breach();
-	ck_assert_msg(strstr(logbuf, "learn: [0a/0b/100 ] [0b/0c/100 ] [0a/0b/100 ]"), "%s",
-	              logbuf);
-	ck_assert_msg(strstr(logbuf, "members=2 bdev0,bdev2 addr=1@"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "flooded: [0b/0c/100 ] []"), "%s", logbuf);
-	ck_assert_msg(strstr(logbuf, "bdev0 init promisc=0@3000300 bdev2 init promisc=0@3000300 "
-	                             "destroy=0@3000300 mbufs=0@"), "%s", logbuf);
+	run_clean(scn_detach);
+	CK_LOGGED("learn: [0a/0b/100 ] [0b/0c/100 ] [0a/0b/100 ]");
+	CK_LOGGED("members=2 bdev0,bdev2 addr=1@");
+	CK_LOGGED("flooded: [0b/0c/100 ] []");
+	CK_LOGGED("bdev0 init promisc=0@3000300 bdev2 init promisc=0@3000300 "
+	                             "destroy=0@3000300 mbufs=0@");
 }
 END_TEST
 
@@ -487,8 +479,7 @@ START_TEST(test_snd_full_drops_counted_and_freed)
 	setup_iopkt(2, 1, 0);
 	spawn("scenario", scn_snd_full, NULL);
 	run();
-	ck_assert_msg(strstr(logbuf, "fwd=2 drop=1 tx=2 drops=1 snd_len=2 snd_drops=1 mbufs=2"),
-	              "%s", logbuf);
+	CK_LOGGED("fwd=2 drop=1 tx=2 drops=1 snd_len=2 snd_drops=1 mbufs=2");
 }
 END_TEST
 
@@ -510,11 +501,8 @@ static void scn_ignored(sim_world *w, void *arg)
  * leaves the frames for other stations in its hardware's filter; the bridge gets none. */
 START_TEST(test_hardware_without_promisc_filters_everything)
 {
-	setup_iopkt(2, 1, 0);
-	spawn("scenario", scn_ignored, NULL);
-	ck_assert_int_eq(run(), SIM_END_DONE);
-	ck_no_breach();
-	ck_assert_msg(strstr(logbuf, "filtered=1,1 rx=0,0 fwd=0 promisc=1"), "%s", logbuf);
+	run_clean(scn_ignored);
+	CK_LOGGED("filtered=1,1 rx=0,0 fwd=0 promisc=1");
 }
 END_TEST
 

@@ -101,6 +101,22 @@ static const struct report_counter *counter_named(const struct report_timeline *
 	return NULL;
 }
 
+/* s is a span of cat named name with detail, at depth, from t0 to t1, on the track of
+ * thread "worker". */
+static void ck_span_is(const struct report_timeline *tl, const struct report_span *s,
+                       const char *cat, const char *name, const char *detail, int depth,
+                       sim_ns t0, sim_ns t1)
+{
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->cat, cat);
+	ck_assert_str_eq(s->name, name);
+	ck_assert_str_eq(s->detail, detail);
+	ck_assert_int_eq(s->depth, depth);
+	ck_assert_int_eq(s->t0, t0);
+	ck_assert_int_eq(s->t1, t1);
+	ck_assert_str_eq(tl->tracks[s->track].name, "worker");
+}
+
 START_TEST(test_timeline_rules)
 {
 	struct report_timeline tl;
@@ -122,26 +138,14 @@ START_TEST(test_timeline_rules)
 	ck_assert_str_eq(s->detail, "worker|proc0");
 	/* driver calls: spans on the thread's track, nested, entry point as detail */
 	s = span_named(&tl, "drv_inner");
-	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s->cat, "driver");
-	ck_assert_str_eq(s->detail, "callout");
-	ck_assert_int_eq(s->depth, 1);
-	ck_assert_int_eq(s->t0, 150);
-	ck_assert_int_eq(s->t1, 180);
-	ck_assert_str_eq(tl.tracks[s->track].name, "worker");
+	ck_span_is(&tl, s, "driver", "drv_inner", "callout", 1, 150, 180);
 	ck_assert_int_eq(tl.tracks[s->track].cpu, 0);
 	/* the hold record: a span over the call, inside it, its costing events as detail */
 	s = NULL;
 	for (size_t i = 0; i < tl.nspans; i++)
 		if (!strcmp(tl.spans[i].cat, "hold"))
 			s = &tl.spans[i];
-	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s->name, "drv_inner");
-	ck_assert_str_eq(s->detail, "in32 STATUS x1 = 20ns in drv_inner");
-	ck_assert_int_eq(s->t0, 150);
-	ck_assert_int_eq(s->t1, 180);
-	ck_assert_int_eq(s->depth, 2);
-	ck_assert_str_eq(tl.tracks[s->track].name, "worker");
+	ck_span_is(&tl, s, "hold", "drv_inner", "in32 STATUS x1 = 20ns in drv_inner", 2, 150, 180);
 	/* computation on CPU 0, named by the thread */
 	s = span_named(&tl, "worker");
 	ck_assert_ptr_nonnull(s);

@@ -42,6 +42,15 @@ static sim_world *world(int ncpus, uint64_t seed, sim_ns stall)
 	return W;
 }
 
+/* One thread fn (named name) on a 1-CPU world, run to its end: the log is want. */
+static void ck_one_thread(const char *name, void (*fn)(sim_world *, void *), const char *want)
+{
+	world(1, 1, 0);
+	sim_thread_create(W, name, 0, fn, NULL);
+	ck_assert_int_eq(sim_world_run(W), SIM_END_DONE);
+	ck_assert_str_eq(logbuf, want);
+}
+
 /* ------------------------------------------------------------- clock */
 
 static void sleeper(sim_world *w, void *arg)
@@ -168,19 +177,13 @@ static void short_spender(sim_world *w, void *arg)
 
 START_TEST(test_spend_lets_events_in)
 {
-	world(1, 1, 0);
-	sim_thread_create(W, "spender", 0, short_spender, NULL);
-	ck_assert_int_eq(sim_world_run(W), SIM_END_DONE);
-	ck_assert_str_eq(logbuf, "s10 s20 t25@25 s30 t40@40 s40 s50 s60 ");
+	ck_one_thread("spender", short_spender, "s10 s20 t25@25 s30 t40@40 s40 s50 s60 ");
 }
 END_TEST
 
 START_TEST(test_timers)
 {
-	world(1, 1, 0);
-	sim_thread_create(W, "user", 0, timer_user, NULL);
-	ck_assert_int_eq(sim_world_run(W), SIM_END_DONE);
-	ck_assert_str_eq(logbuf, "t1@5 t3@40 t1@50 end@100");
+	ck_one_thread("user", timer_user, "t1@5 t3@40 t1@50 end@100");
 }
 END_TEST
 
@@ -448,10 +451,7 @@ static void spawner(sim_world *w, void *arg)
  * the new actor was daemonized before it was started). */
 START_TEST(test_spawn_from_thread)
 {
-	world(1, 1, 0);
-	sim_thread_create(W, "parent", 0, spawner, NULL);
-	ck_assert_int_eq(sim_world_run(W), SIM_END_DONE);
-	ck_assert_str_eq(logbuf, "spawned-joined@42");
+	ck_one_thread("parent", spawner, "spawned-joined@42");
 }
 END_TEST
 
